@@ -1,0 +1,48 @@
+# Sanxiang — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+STAMP := .venv/.installed
+
+.PHONY: run test setup system-deps lint migrations-check pytest openapi demo clean
+
+run: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) ledger_keys
+	$(MANAGE) demo_load
+	bash tools/run-server.sh
+
+test: setup system-deps lint migrations-check pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian packages the tests need: Chromium for browser tests, CJK fonts for PDFs, poppler for text extraction.
+system-deps:
+	bash tools/system-deps.sh
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+migrations-check: setup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+pytest: setup
+	bash tools/run-tests.sh
+
+# Refresh the committed OpenAPI snapshot after an intended API change.
+openapi: setup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) export_openapi_schema --api sanxiang.api.api.api --indent 2 --sorted > docs/openapi.json
+
+demo: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_load
+
+clean:
+	rm -rf .venv data test-results

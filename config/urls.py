@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sanxiang.api.api import api
+
+urlpatterns = [
+    path("", include("sanxiang.core.urls")),
+    path("org/", include("sanxiang.org.urls")),
+    path("registry/", include("sanxiang.registry.urls")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,52 @@
+"""Navigation by role for the base layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sanxiang.core.permissions import is_superuser
+from sanxiang.org.roles import ORG_ADMIN_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    section: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_EVERYONE = frozenset(Role.values)
+NAVIGATION: tuple[tuple[NavItem, frozenset[str]], ...] = (
+    (NavItem(_("工作台"), "home", "home"), _EVERYONE),
+    (NavItem(_("煤矿"), "registry:mine_list", "mines"), _EVERYONE),
+    (
+        NavItem(_("自然人"), "registry:person_list", "persons"),
+        frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.HEAD, Role.SYSTEM_ADMIN}),
+    ),
+    (NavItem(_("执法机构"), "org:agency_list", "agencies"), _EVERYONE),
+    (NavItem(_("工作人员"), "org:staff_list", "staff"), _EVERYONE),
+    (NavItem(_("执法证"), "org:certificate_list", "certificates"), _EVERYONE),
+    (
+        NavItem(_("法律顾问"), "org:adviser_list", "advisers"),
+        frozenset({Role.LEGAL_REVIEWER, Role.HEAD, Role.SYSTEM_ADMIN}),
+    ),
+    (NavItem(_("工作日历"), "calendar", "calendar"), _EVERYONE),
+)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [item for item, roles in NAVIGATION if is_superuser(user) or user.has_role(*roles)]
+    return {
+        "nav_items": items,
+        "is_org_admin": is_superuser(user) or user.has_role(*ORG_ADMIN_ROLES),
+    }

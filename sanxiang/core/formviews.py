@@ -1,0 +1,48 @@
+"""The one way a page submits a form to a service and shows its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .forms import add_service_errors
+
+
+def service_form_page(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    success_url: Callable[[Any], str],
+    success_message: str,
+    title: str,
+    cancel_url: str,
+    section: str,
+    template: str = "core/form.html",
+) -> HttpResponse:
+    """Render ``form``; on a valid POST call the service, redirect on success, else show errors.
+
+    Nothing is written unless the service accepts every field: services validate all fields
+    and raise before saving, inside one transaction.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url(result))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        template,
+        {"form": form, "title": title, "cancel_url": cancel_url, "section": section},
+        status=status,
+    )

@@ -1,0 +1,63 @@
+"""One way to validate and save a model instance in a service, with all field errors at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+
+
+def clean_and_save(
+    instance: models.Model,
+    *,
+    normalisers: dict[str, Callable[[Any], Any]] | None = None,
+    extra_errors: dict[str, list[str]] | None = None,
+) -> models.Model:
+    """Normalise fields, run model validation, and save only when nothing is wrong.
+
+    Every problem is collected before raising, so the user sees all field errors in one
+    round trip instead of fixing them one at a time.
+    """
+    errors: dict[str, list[str]] = {k: list(v) for k, v in (extra_errors or {}).items()}
+    for field, normalise in (normalisers or {}).items():
+        value = getattr(instance, field)
+        if value in (None, ""):
+            continue
+        try:
+            setattr(instance, field, normalise(value))
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+    try:
+        instance.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    instance.save()
+    return instance
+
+
+def apply_changes(
+    instance: models.Model, changes: dict[str, Any], allowed: Iterable[str]
+) -> list[str]:
+    """Set allowed attributes; return the names that really changed."""
+    allowed = set(allowed)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({name: ["该字段不允许修改。"] for name in sorted(unknown)})
+    changed = []
+    for name, value in changes.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    """Field → messages, with errors that belong to no field under ``__all__``."""
+    if hasattr(exc, "error_dict"):
+        return exc.message_dict
+    return {NON_FIELD_ERRORS: exc.messages}

@@ -1,0 +1,86 @@
+"""Reads of the organisation, always cut to the acting user's scope."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import Agency, Certificate, CertificateStatus, LegalAdviser, Staff
+
+
+def agency_list(*, user: Staff, q: str = "", level: str = "") -> QuerySet[Agency]:
+    agencies = Agency.objects.restrict(user).select_related("parent")
+    if q:
+        agencies = agencies.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    if level:
+        agencies = agencies.filter(level=level)
+    return agencies
+
+
+def agency_get(*, user: Staff, pk: int, action: str = "view") -> Agency:
+    return Agency.objects.restrict(user, action).select_related("parent").get(pk=pk)
+
+
+def staff_list(
+    *, user: Staff, q: str = "", role: str = "", agency_id: int | None = None
+) -> QuerySet[Staff]:
+    staff = Staff.objects.restrict(user).select_related("agency").prefetch_related("role_grants")
+    if q:
+        staff = staff.filter(Q(full_name__icontains=q) | Q(username__icontains=q))
+    if role:
+        staff = staff.filter(role_grants__role=role).distinct()
+    if agency_id:
+        staff = staff.filter(agency_id=agency_id)
+    return staff
+
+
+def staff_get(*, user: Staff, pk: int, action: str = "view") -> Staff:
+    return Staff.objects.restrict(user, action).select_related("agency").get(pk=pk)
+
+
+def certificate_list(
+    *, user: Staff, q: str = "", validity: str = "", today: datetime.date | None = None
+) -> QuerySet[Certificate]:
+    """Certificates in scope; ``validity`` filters by validity today (valid / expired / revoked)."""
+    today = today or timezone.localdate()
+    certificates = Certificate.objects.restrict(user).select_related("holder", "holder__agency")
+    if q:
+        certificates = certificates.filter(
+            Q(number__icontains=q) | Q(holder__full_name__icontains=q)
+        )
+    if validity == "valid":
+        certificates = certificates.filter(
+            status=CertificateStatus.ACTIVE, issued_on__lte=today, expires_on__gte=today
+        )
+    elif validity == "expired":
+        certificates = certificates.filter(status=CertificateStatus.ACTIVE, expires_on__lt=today)
+    elif validity in (CertificateStatus.REVOKED, CertificateStatus.SUSPENDED):
+        certificates = certificates.filter(status=validity)
+    return certificates
+
+
+def certificates_expiring(
+    *, user: Staff, within_days: int = 60, today: datetime.date | None = None
+) -> QuerySet[Certificate]:
+    today = today or timezone.localdate()
+    return certificate_list(user=user, validity="valid", today=today).filter(
+        expires_on__lte=today + datetime.timedelta(days=within_days)
+    )
+
+
+def adviser_list(*, user: Staff, q: str = "") -> QuerySet[LegalAdviser]:
+    advisers = LegalAdviser.objects.restrict(user).select_related("agency")
+    if q:
+        advisers = advisers.filter(Q(name__icontains=q) | Q(organisation__icontains=q))
+    return advisers
+
+
+def staffing_counts(*, user: Staff) -> dict[str, int]:
+    """Officers, legal reviewers and heads visible to the user."""
+    visible = Staff.objects.restrict(user).filter(is_active=True)
+    return {
+        role: visible.filter(role_grants__role=role).distinct().count()
+        for role in ("officer", "legal_reviewer", "head")
+    }

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "org"
+urlpatterns = [
+    path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/new/", views.agency_create, name="agency_create"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
+    path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
+    path("staff/<int:pk>/certificates/", views.certificate_issue, name="certificate_issue"),
+    path("certificates/", views.certificate_list, name="certificate_list"),
+    path("certificates/<int:pk>/status/", views.certificate_set_status, name="certificate_status"),
+    path("advisers/", views.adviser_list, name="adviser_list"),
+    path("advisers/new/", views.adviser_create, name="adviser_create"),
+]
