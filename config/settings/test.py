@@ -13,6 +13,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": TASK_BACKENDS["immediate"]}  # noqa: F405
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sanxiang-test-files-"))
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="sanxiang-test-static-"))
+WHITENOISE_AUTOREFRESH = True
 SANXIANG_KEY_DIR = Path(tempfile.mkdtemp(prefix="sanxiang-test-keys-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

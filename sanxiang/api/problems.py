@@ -110,4 +110,12 @@ def install(api: Any) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc):
+        if exc.status_code == 400:  # django-ninja's only 400: an unparseable body
+            return problem(
+                request,
+                api,
+                400,
+                "请求数据有误",
+                [{"field": "body", "message": "请求体不是有效的 JSON，请检查格式。"}],
+            )
         return problem(request, api, exc.status_code, str(exc))

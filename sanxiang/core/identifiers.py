@@ -74,7 +74,7 @@ def validate_id_card(value: str, *, today: datetime.date | None = None) -> str:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError(_("居民身份证号码中的出生日期无效。"), code="birth_date") from None
-    if birth > (today or datetime.date.today()) or birth.year < 1900:
+    if birth > (today or datetime.date.today()) or birth.year < 1800:
         raise ValidationError(_("居民身份证号码中的出生日期无效。"), code="birth_date")
     if id_card_check_char(number[:17]) != number[17]:
         raise ValidationError(_("居民身份证号码校验位错误，请核对后重新输入。"), code="checksum")

@@ -21,6 +21,13 @@ def clean_and_save(
     round trip instead of fixing them one at a time.
     """
     errors: dict[str, list[str]] = {k: list(v) for k, v in (extra_errors or {}).items()}
+    for field in instance._meta.concrete_fields:
+        # Django's full_clean lets None through for blank=True fields; the database would not.
+        filled_on_save = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if field.null or field.primary_key or filled_on_save:
+            continue
+        if getattr(instance, field.attname) is None:
+            errors.setdefault(field.name, []).append("此字段不能为空。")
     for field, normalise in (normalisers or {}).items():
         value = getattr(instance, field)
         if value in (None, ""):

@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from sanxiang.api.lookups import resolve
+from sanxiang.api.schemas import InputSchema
 
 from . import selectors, services
 from .models import Agency, AgencyLevel, CertificateStatus
@@ -31,7 +32,7 @@ class AgencyOut(Schema):
     is_active: bool
 
 
-class AgencyIn(Schema):
+class AgencyIn(InputSchema):
     name: str = Field(max_length=100)
     short_name: str = Field(max_length=20)
     level: AgencyLevel
@@ -43,7 +44,7 @@ class AgencyIn(Schema):
     phone: str = Field("", max_length=40)
 
 
-class AgencyPatch(Schema):
+class AgencyPatch(InputSchema):
     name: str | None = Field(None, max_length=100)
     short_name: str | None = Field(None, max_length=20)
     credit_code: str | None = Field(None, max_length=40)
@@ -94,7 +95,7 @@ class StaffOut(Schema):
         return sorted(obj.role_codes)
 
 
-class StaffIn(Schema):
+class StaffIn(InputSchema):
     username: str = Field(max_length=150)
     full_name: str = Field(max_length=50)
     agency_id: int
@@ -106,7 +107,7 @@ class StaffIn(Schema):
     has_legal_qualification: bool = False
 
 
-class StaffPatch(Schema):
+class StaffPatch(InputSchema):
     full_name: str | None = Field(None, max_length=50)
     position: str | None = Field(None, max_length=50)
     phone: str | None = Field(None, max_length=40)
@@ -154,7 +155,7 @@ class CertificateOut(Schema):
     validity: str
 
 
-class CertificateIn(Schema):
+class CertificateIn(InputSchema):
     holder_id: int
     number: str = Field(max_length=30)
     issuing_authority: str = Field(max_length=100)
@@ -162,7 +163,7 @@ class CertificateIn(Schema):
     expires_on: datetime.date
 
 
-class CertificateStatusIn(Schema):
+class CertificateStatusIn(InputSchema):
     status: CertificateStatus
     reason: str = Field("", max_length=200)
 
@@ -207,7 +208,7 @@ class AdviserOut(Schema):
     shared_pool: bool
 
 
-class AdviserIn(Schema):
+class AdviserIn(InputSchema):
     name: str = Field(max_length=50)
     kind: str = Field(max_length=20)
     agency_id: int

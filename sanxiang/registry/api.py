@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from sanxiang.api.lookups import resolve
+from sanxiang.api.schemas import InputSchema
 from sanxiang.org.models import Agency
 
 from . import selectors, services
@@ -33,7 +34,7 @@ class MineOut(Schema):
     supervising_agency_id: int
 
 
-class MineIn(Schema):
+class MineIn(InputSchema):
     name: str = Field(max_length=100)
     credit_code: str = Field(max_length=40)
     division_code: str = Field(max_length=6)
@@ -48,7 +49,7 @@ class MineIn(Schema):
     supervising_agency_id: int
 
 
-class MinePatch(Schema):
+class MinePatch(InputSchema):
     name: str | None = Field(None, max_length=100)
     credit_code: str | None = Field(None, max_length=40)
     division_code: str | None = Field(None, max_length=6)
@@ -111,7 +112,7 @@ class PersonOut(Schema):
     agency_id: int
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     name: str = Field(max_length=50)
     id_number: str = Field(max_length=40)
     phone: str = Field("", max_length=40)
@@ -121,7 +122,7 @@ class PersonIn(Schema):
     agency_id: int
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     name: str | None = Field(None, max_length=50)
     id_number: str | None = Field(None, max_length=40)
     phone: str | None = Field(None, max_length=40)
