@@ -35,12 +35,12 @@ def test_revoked_token_is_refused(officer):
 
 
 def test_expired_token_is_refused(officer):
-    token, raw = api_token_create(actor=officer, name="对接终端", valid_days=-1)
+    _token, raw = api_token_create(actor=officer, name="对接终端", valid_days=-1)
     assert _get(raw).status_code == 401
 
 
 def test_token_of_deactivated_staff_is_refused(officer):
-    token, raw = api_token_create(actor=officer, name="对接终端")
+    _token, raw = api_token_create(actor=officer, name="对接终端")
     officer.is_active = False
     officer.save(update_fields=["is_active"])
     assert _get(raw).status_code == 401
