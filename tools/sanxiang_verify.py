@@ -72,6 +72,14 @@ class VerifyError(Exception):
         self.en = en
 
 
+def _require_hash(name: str) -> None:
+    if name not in hashlib.algorithms_available:
+        raise VerifyError(
+            f"此 Python 的 hashlib 不支持 {name}，请使用基于 OpenSSL 3 的 Python",
+            f"this Python's hashlib has no {name}; use a Python built with OpenSSL 3",
+        )
+
+
 # --- Ed25519 (RFC 8032 §5.1) -------------------------------------------------------------------
 
 _ED_P = 2**255 - 19
@@ -238,11 +246,11 @@ class Checkpoint(NamedTuple):
 def _b64decode(text: str, what: str) -> bytes:
     try:
         data = base64.b64decode(text, validate=True)
+        if base64.b64encode(data).decode() == text:
+            return data
     except ValueError:
-        data = None
-    if data is None or base64.b64encode(data).decode() != text:
-        raise VerifyError(f"{what}不是有效的 base64", f"{what} is not valid base64")
-    return data
+        pass
+    raise VerifyError(f"{what}不是有效的 base64", f"{what} is not valid base64")
 
 
 def _valid_name(name: str) -> bool:
@@ -261,6 +269,8 @@ def parse_verifier_key(text: str) -> VerifierKey:
         key_type = ED25519_TYPE
     else:
         raise bad
+    if key_type == SM2_TYPE:
+        _require_hash("sm3")
     digest = hashlib.sha256(parts[0].encode() + b"\n" + blob).digest()
     if int(parts[1], 16) != int.from_bytes(digest[:4], "big"):
         raise VerifyError("公钥标识与公钥不符", "verifier key ID does not match the key")
@@ -277,7 +287,10 @@ def load_keys(path: Path) -> list[VerifierKey]:
 
 def verify_note(note: str, keys: Sequence[VerifierKey]) -> str:
     """Return the note text if a known key signed it and no known key's signature is bad."""
-    malformed = VerifyError("签名文件格式错误", "malformed signed note")
+    malformed = VerifyError(
+        "签名文件格式错误（须为 UTF-8 文本、LF 换行）",
+        "malformed signed note (must be UTF-8 text with LF line endings)",
+    )
     if _CONTROL.search(note) or not note.endswith("\n"):
         raise malformed
     split = note.rfind("\n\n")
@@ -328,6 +341,7 @@ class TreeHasher:
     def __init__(self, name: str) -> None:
         if name not in ("sm3", "sha256"):
             raise VerifyError(f"不支持的哈希算法：{name!r}", f"unsupported hash: {name!r}")
+        _require_hash(name)
         self.name = name
 
     def leaf(self, data: bytes) -> bytes:
@@ -463,7 +477,7 @@ def cmd_inclusion(args: argparse.Namespace) -> str:
     index, size = _field(data, "leaf_index", int), _field(data, "tree_size", int)
     if size != checkpoint.size:
         raise VerifyError("tree_size 与检查点不符", "tree_size differs from the checkpoint")
-    hashes = []
+    hashes: list[bytes] = []
     if "entry" in data:
         hashes.append(hasher.leaf(_field(data, "entry", str).encode("utf-8")))
     if "leaf_hash" in data:
@@ -473,7 +487,7 @@ def cmd_inclusion(args: argparse.Namespace) -> str:
     root = checkpoint.root_hash
     verify_inclusion(hasher, index, size, hashes[0], _proof(data, hasher), root)
     return (
-        f"记录 #{index} 包含在日志中 / entry {index} is included in the log\n"
+        f"叶子 {index}（从 0 计）包含在日志中 / leaf {index} (0-based) is in the log\n"
         f"  叶子哈希 leaf hash: {hashes[0].hex()}\n" + _describe(checkpoint)
     )
 

@@ -239,10 +239,10 @@ def open_note(note: str, verifiers: Iterable[NoteVerifier]) -> Note:
     verified: list[NoteSignature] = []
     unverified: list[NoteSignature] = []
     for sig in dict.fromkeys(signatures):  # drop exact duplicates, keep order
-        verifier = known.get((sig.name, sig.key_id))
-        if verifier is None:
+        signer = known.get((sig.name, sig.key_id))
+        if signer is None:
             unverified.append(sig)
-        elif verifier.key.verify(message, sig.signature):
+        elif signer.key.verify(message, sig.signature):
             verified.append(sig)
         else:
             raise NoteError(f"invalid signature for key {sig.name}+{sig.key_id:08x}")

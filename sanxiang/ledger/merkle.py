@@ -18,7 +18,6 @@ raises :class:`ProofError` on any failure.
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from .hashing import Hasher
 
@@ -54,7 +53,8 @@ ProofPlan = list[tuple[NodeID, ...]]
 """One tuple per proof element, node ids left to right; the element is their right fold."""
 
 
-class Node(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Node:
     """A complete perfect subtree hash, as produced by appends and read back by proofs."""
 
     level: int
@@ -137,11 +137,16 @@ def consistency_plan(size1: int, size2: int) -> ProofPlan:
     return path if index == 0 else [((level, index),), *path]
 
 
-def _materialize(hasher: Hasher, plan: ProofPlan, get_nodes: NodeReader) -> list[bytes]:
-    ids = [node_id for group in plan for node_id in group]
-    hashes = get_nodes(ids) if ids else []
+def _read(hasher: Hasher, get_nodes: NodeReader, ids: list[NodeID]) -> list[bytes]:
+    """One batched store read, checked; buffers (e.g. ``memoryview`` from a DB) become bytes."""
+    hashes = [bytes(h) for h in get_nodes(ids)] if ids else []
     if len(hashes) != len(ids) or any(len(h) != hasher.digest_size for h in hashes):
         raise LookupError("node store returned missing or malformed hashes")
+    return hashes
+
+
+def _materialize(hasher: Hasher, plan: ProofPlan, get_nodes: NodeReader) -> list[bytes]:
+    hashes = _read(hasher, get_nodes, [node_id for group in plan for node_id in group])
     proof: list[bytes] = []
     pos = 0
     for group in plan:
@@ -185,11 +190,7 @@ class Frontier:
     @classmethod
     def load(cls, hasher: Hasher, size: int, get_nodes: NodeReader) -> "Frontier":
         """Rebuild the frontier of ``size`` from stored perfect nodes (e.g. after a restart)."""
-        ids = frontier_ids(size)
-        hashes = tuple(get_nodes(ids)) if ids else ()
-        if len(hashes) != len(ids) or any(len(h) != hasher.digest_size for h in hashes):
-            raise LookupError("node store returned missing or malformed hashes")
-        return cls(size, hashes)
+        return cls(size, tuple(_read(hasher, get_nodes, frontier_ids(size))))
 
     def nodes(self) -> list[Node]:
         """The frontier as ``(level, index, hash)`` nodes."""
@@ -239,11 +240,11 @@ def frontier_from_leaves(
     for leaf_hash in leaf_hashes:
         if len(leaf_hash) != digest_size:
             raise ValueError(f"leaf hash {size} has the wrong length")
-        index = size
+        node_hash, index = leaf_hash, size
         while index & 1:
-            leaf_hash = node(hashes.pop(), leaf_hash)
+            node_hash = node(hashes.pop(), node_hash)
             index >>= 1
-        hashes.append(leaf_hash)
+        hashes.append(node_hash)
         size += 1
     return Frontier(size, tuple(hashes))
 

@@ -215,7 +215,10 @@ class SM2VerifyingKey(VerifyingKey):
         s = int.from_bytes(signature[32:], "big")
         if not (0 < r < _N and 0 < s < _N):
             return False
-        return bool(self._crypt.verify(signature.hex(), self.digest(message)))
+        try:
+            return bool(self._crypt.verify(signature.hex(), self.digest(message)))
+        except TypeError:  # gmssl fails on sG + tP = O, which GM/T 0003 says is invalid
+            return False
 
     def to_pem(self) -> bytes:
         spki = _der(0x30, _SM2_ALGORITHM_ID + _der(0x03, b"\x00" + self.public_bytes))

@@ -127,7 +127,7 @@ def test_frontiers_match_compact_trees() -> None:
         frontier, _ = frontier.append(SHA256, VECTOR_LEAVES[size - 1])
         assert frontier.root(SHA256) == VECTOR_ROOTS[size]
         assert all(n.hash == h(nodes[n.level][n.index]) for n in frontier.nodes())
-    assert [n[:2] for n in Frontier(7, (b"a" * 32, b"b" * 32, b"c" * 32)).nodes()] == [
+    assert [(n.level, n.index) for n in Frontier(7, (b"a" * 32, b"b" * 32, b"c" * 32)).nodes()] == [
         (2, 0),
         (1, 2),
         (0, 6),
@@ -393,11 +393,11 @@ def test_consistency_proofs_verify_between_any_sizes(name: str, data: st.DataObj
 
 def test_append_reports_completed_nodes() -> None:
     frontier, nodes = Frontier().append(SHA256, VECTOR_LEAVES[0])
-    assert [n[:2] for n in nodes] == [(0, 0)]
+    assert [(n.level, n.index) for n in nodes] == [(0, 0)]
     for leaf in VECTOR_LEAVES[1:7]:
         frontier, nodes = frontier.append(SHA256, leaf)
     frontier, nodes = frontier.append(SHA256, VECTOR_LEAVES[7])  # the 8th leaf completes 3 levels
-    assert [n[:2] for n in nodes] == [(0, 7), (1, 3), (2, 1), (3, 0)]
+    assert [(n.level, n.index) for n in nodes] == [(0, 7), (1, 3), (2, 1), (3, 0)]
     assert frontier.size == 8
     assert frontier.hashes == (VECTOR_ROOTS[8],)
 

@@ -123,6 +123,15 @@ def test_sm2_rejects_out_of_range_signatures() -> None:
         assert not public.verify(MESSAGE, bad)
 
 
+def test_sm2_point_at_infinity_is_invalid_not_an_error() -> None:
+    # With the private key one can pick (r, s) with sG + tP = O (t = r + s); gmssl raises there.
+    d = secrets.randbelow(N - 2) + 1
+    t = 12345
+    s = -t * d % N
+    signature = ((t - s) % N).to_bytes(32, "big") + s.to_bytes(32, "big")
+    assert not SM2SigningKey(d).verifying_key.verify(MESSAGE, signature)
+
+
 def test_sm2_user_id_is_part_of_the_signature() -> None:
     key = SM2SigningKey.generate(user_id=b"alice@example.cn")
     signature = key.sign(MESSAGE)
