@@ -4,7 +4,7 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 STAMP := .venv/.installed
 
-.PHONY: run test setup system-deps lint migrations-check pytest openapi demo clean
+.PHONY: run test setup system-deps lint migrations-check pytest openapi messages demo clean
 
 run: setup
 	$(MANAGE) migrate --noinput
@@ -46,3 +46,8 @@ demo: setup
 
 clean:
 	rm -rf .venv data test-results
+
+# Refresh and compile the English catalogue (needs GNU gettext).
+messages: setup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemessages -l en --ignore=.venv --ignore=tests --ignore='*/tests/*'
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) compilemessages -l en --ignore=.venv

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from sanxiang.core.permissions import is_superuser
@@ -22,6 +23,16 @@ from sanxiang.registry.models import MineStatus
 from . import services, workdays
 from .forms import CalendarOverrideForm, DeadlineForm, HolidayNoticeForm, add_service_errors
 from .models import CalendarOverride, HolidayNotice
+
+WEEKDAY_NAMES = (
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+)
 
 
 @login_required
@@ -115,6 +126,7 @@ def calendar_page(request):
             "year": year,
             "month": month,
             "cells": leading + days,
+            "weekday_names": WEEKDAY_NAMES,
             "provisional": any(d["provisional"] for d in days),
             "previous": previous,
             "following": following.replace(day=1),

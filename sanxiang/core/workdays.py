@@ -30,7 +30,9 @@ class DueDate:
     reasons: tuple[str, ...] = field(default=())
 
     def __str__(self) -> str:
-        return self.date.isoformat() + (_("（暂定）") if self.provisional else "")
+        if self.provisional:
+            return _("%(date)s（暂定）") % {"date": self.date.isoformat()}
+        return self.date.isoformat()
 
 
 @lru_cache(maxsize=64)

@@ -70,9 +70,10 @@ def test_lockout_after_repeated_failures(page, officer):
 
 def test_english_can_be_chosen(page, officer):
     login(page, "officer_web")
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     assert "Dashboard" in page.inner_text("nav")
-    page.select_option("select[name=language]", "zh-hans")
-    page.wait_for_load_state()
+    assert "Coal mines" in page.inner_text("nav")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "zh-hans")
     assert "工作台" in page.inner_text("nav")

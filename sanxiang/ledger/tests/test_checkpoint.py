@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from sanxiang.ledger.checkpoint import (
     sign_checkpoint,
     sign_note,
 )
-from sanxiang.ledger.signing import Ed25519SigningKey, SM2SigningKey
+from sanxiang.ledger.signing import Ed25519SigningKey, SigningKey, SM2SigningKey
 
 GO = json.loads((Path(__file__).parent / "vectors" / "go_note.json").read_text())
 TEXT, PETER_SIG, ENOCH_SIG = GO["text"], GO["peter_sig_line"], GO["enoch_sig_line"]
@@ -203,7 +204,7 @@ def test_sign_and_open_checkpoint_with_sm2_and_ed25519() -> None:
 
 
 @pytest.mark.parametrize("make_key", [SM2SigningKey.generate, Ed25519SigningKey.generate])
-def test_tampered_checkpoint_rejected(make_key) -> None:  # type: ignore[no-untyped-def]
+def test_tampered_checkpoint_rejected(make_key: Callable[[], SigningKey]) -> None:
     signer = NoteSigner(ORIGIN, make_key())
     note = sign_checkpoint(Checkpoint(ORIGIN, 42, ROOT), [signer])
     for tampered in (note.replace("\n42\n", "\n43\n"), note.replace(ORIGIN, ORIGIN + "x", 1)):

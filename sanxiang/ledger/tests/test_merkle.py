@@ -3,7 +3,7 @@
 import functools
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from sanxiang.ledger.hashing import Hasher, get_hasher
 from sanxiang.ledger.merkle import (
     Frontier,
     MemoryNodeStore,
+    NodeID,
     ProofError,
     consistency_plan,
     consistency_proof,
@@ -436,7 +437,7 @@ def test_one_store_read_per_proof() -> None:
     _, store = big_tree("sha256")
     calls: list[int] = []
 
-    def counting(ids):  # type: ignore[no-untyped-def]
+    def counting(ids: Sequence[NodeID]) -> list[bytes]:
         calls.append(len(ids))
         return store.get_nodes(ids)
 

@@ -267,15 +267,8 @@ def test_cli_consistency(tmp_path: Path) -> None:
     result = run(log, "consistency", "--key", log.key_file, proof_file)
     assert_ok(result)
     assert "13" in result.stdout and "37" in result.stdout
-    assert_ok(
-        run(
-            log,
-            "consistency",
-            "--key",
-            log.key_file,
-            log.write("same.json", json.dumps(log.consistency(37, 37))),
-        )
-    )
+    same = log.write("same.json", json.dumps(log.consistency(37, 37)))
+    assert_ok(run(log, "consistency", "--key", log.key_file, same))
 
     swapped = {
         **good,
@@ -297,7 +290,7 @@ def test_cli_consistency(tmp_path: Path) -> None:
         assert_failed(run(log, "consistency", "--key", log.key_file, path), reason)
 
 
-def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
+def test_cli_usage_and_key_file_errors(tmp_path: Path) -> None:
     log = Log(tmp_path, "ed25519", size=1)
     assert run(log, "checkpoint").returncode == 2
     assert run(log).returncode == 2
