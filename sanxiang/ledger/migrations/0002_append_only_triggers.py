@@ -7,12 +7,12 @@ from sanxiang.ledger import triggers
 
 def create(apps, schema_editor):
     for statement in triggers.create_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def drop(apps, schema_editor):
     for statement in triggers.drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
