@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from sanxiang.api.lookups import resolve
@@ -70,7 +70,7 @@ def get_agency(request, agency_id: int):
 def create_agency(request, payload: AgencyIn):
     data = payload.dict()
     parent = resolve(Agency.objects.restrict(request.user), data.pop("parent_id"), "parent_id")
-    return 201, services.agency_create(actor=request.user, parent=parent, **data)
+    return Status(201, services.agency_create(actor=request.user, parent=parent, **data))
 
 
 @router.patch("/agencies/{agency_id}", response=AgencyOut, summary="修改执法机构")
@@ -132,7 +132,7 @@ def get_staff(request, staff_id: int):
 def create_staff(request, payload: StaffIn):
     data = payload.dict()
     agency = resolve(Agency.objects.restrict(request.user), data.pop("agency_id"), "agency_id")
-    return 201, services.staff_create(actor=request.user, agency=agency, **data)
+    return Status(201, services.staff_create(actor=request.user, agency=agency, **data))
 
 
 @router.patch("/staff/{staff_id}", response=StaffOut, summary="修改工作人员")
@@ -183,7 +183,7 @@ def get_certificate(request, certificate_id: int):
 def issue_certificate(request, payload: CertificateIn):
     data = payload.dict()
     holder = resolve(selectors.staff_list(user=request.user), data.pop("holder_id"), "holder_id")
-    return 201, services.certificate_issue(actor=request.user, holder=holder, **data)
+    return Status(201, services.certificate_issue(actor=request.user, holder=holder, **data))
 
 
 @router.post(
@@ -231,4 +231,4 @@ def list_advisers(request, q: str = ""):
 def create_adviser(request, payload: AdviserIn):
     data = payload.dict()
     agency = resolve(Agency.objects.restrict(request.user), data.pop("agency_id"), "agency_id")
-    return 201, services.adviser_create(actor=request.user, agency=agency, **data)
+    return Status(201, services.adviser_create(actor=request.user, agency=agency, **data))

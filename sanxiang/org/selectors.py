@@ -71,7 +71,13 @@ def certificates_expiring(
 
 
 def adviser_list(*, user: Staff, q: str = "") -> QuerySet[LegalAdviser]:
-    advisers = LegalAdviser.objects.restrict(user).select_related("agency")
+    """Advisers of the user's agencies, plus the shared pool every agency may draw on (SH-ORG-4)."""
+    if user is None or not user.is_authenticated:
+        return LegalAdviser.objects.none()
+    own = LegalAdviser.objects.restrict(user).values("pk")
+    advisers = LegalAdviser.objects.filter(Q(pk__in=own) | Q(shared_pool=True)).select_related(
+        "agency"
+    )
     if q:
         advisers = advisers.filter(Q(name__icontains=q) | Q(organisation__icontains=q))
     return advisers

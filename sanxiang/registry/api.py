@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from sanxiang.api.lookups import resolve
@@ -87,7 +87,7 @@ def create_mine(request, payload: MineIn):
         data.pop("supervising_agency_id"),
         "supervising_agency_id",
     )
-    return 201, services.mine_create(actor=request.user, supervising_agency=agency, **data)
+    return Status(201, services.mine_create(actor=request.user, supervising_agency=agency, **data))
 
 
 @router.patch("/mines/{mine_id}", response=MineOut, summary="修改煤矿信息")
@@ -165,7 +165,7 @@ def create_person(request, payload: PersonIn):
         selectors.mine_list(user=request.user), data.pop("employer_id"), "employer_id"
     )
     person = services.person_create(actor=request.user, agency=agency, employer=employer, **data)
-    return 201, _person_out(request.user, person)
+    return Status(201, _person_out(request.user, person))
 
 
 @router.patch("/persons/{person_id}", response=PersonOut, summary="修改自然人信息")

@@ -124,3 +124,21 @@ def test_only_officers_hold_certificates(admin, province):
             expires_on=D(2027, 1, 1),
         )
     assert "holder" in exc.value.message_dict
+
+
+def test_shared_pool_advisers_are_visible_to_every_agency(admin, province):
+    from sanxiang.org.selectors import adviser_list
+
+    services.adviser_create(
+        actor=admin, agency=province["a"], name="共享顾问", kind="legal_adviser", shared_pool=True
+    )
+    services.adviser_create(
+        actor=admin,
+        agency=province["a"],
+        name="本单位顾问",
+        kind="public_lawyer",
+        shared_pool=False,
+    )
+    reviewer_b = factories.staff(agency=province["b"], roles=["legal_reviewer"])
+    names = set(adviser_list(user=reviewer_b).values_list("name", flat=True))
+    assert names == {"共享顾问"}
