@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sanxiang.ledger",
     "sanxiang.org",
     "sanxiang.registry",
+    "sanxiang.documents",
     "sanxiang.api",
     "sanxiang.demo",
 ]

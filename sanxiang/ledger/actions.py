@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "calendar.notice": _("录入节假日安排通知"),
     "calendar.override": _("调整工作日"),
     "api_token.create": _("签发接口令牌"),
+    "document.issue": _("签发执法文书"),
+    "document.void": _("作废执法文书"),
 }
 
 
