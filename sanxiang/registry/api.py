@@ -103,6 +103,8 @@ def update_mine(request, mine_id: int, payload: MinePatch):
 
 
 class PersonOut(Schema):
+    """A person as the requesting user may see him: the ID number masked unless his role allows."""
+
     id: int
     name: str
     id_number: str
@@ -110,6 +112,10 @@ class PersonOut(Schema):
     employer_id: int | None
     job_title: str
     agency_id: int
+
+    @staticmethod
+    def resolve_id_number(obj, context):
+        return selectors.person_id_number_for(context["request"].user, obj)
 
 
 class PersonIn(InputSchema):
@@ -131,30 +137,15 @@ class PersonPatch(InputSchema):
     job_title: str | None = Field(None, max_length=50)
 
 
-def _person_out(user, person) -> dict:
-    """The person as this user may see him: the ID number masked unless his role allows."""
-    return {
-        "id": person.pk,
-        "name": person.name,
-        "id_number": selectors.person_id_number_for(user, person),
-        "phone": person.phone,
-        "employer_id": person.employer_id,
-        "job_title": person.job_title,
-        "agency_id": person.agency_id,
-    }
-
-
 @router.get("/persons", response=list[PersonOut], summary="自然人列表")
 @paginate(PageNumberPagination, page_size=50)
 def list_persons(request, q: str = ""):
-    return [
-        _person_out(request.user, p) for p in selectors.person_list(user=request.user, q=q[:50])
-    ]
+    return selectors.person_list(user=request.user, q=q[:50])
 
 
 @router.get("/persons/{person_id}", response=PersonOut, summary="自然人详情")
 def get_person(request, person_id: int):
-    return _person_out(request.user, selectors.person_get(user=request.user, pk=person_id))
+    return selectors.person_get(user=request.user, pk=person_id)
 
 
 @router.post("/persons", response={201: PersonOut}, summary="登记自然人")
@@ -164,8 +155,9 @@ def create_person(request, payload: PersonIn):
     employer = resolve(
         selectors.mine_list(user=request.user), data.pop("employer_id"), "employer_id"
     )
-    person = services.person_create(actor=request.user, agency=agency, employer=employer, **data)
-    return Status(201, _person_out(request.user, person))
+    return Status(
+        201, services.person_create(actor=request.user, agency=agency, employer=employer, **data)
+    )
 
 
 @router.patch("/persons/{person_id}", response=PersonOut, summary="修改自然人信息")
@@ -176,5 +168,4 @@ def update_person(request, person_id: int, payload: PersonPatch):
         data["employer"] = resolve(
             selectors.mine_list(user=request.user), data.pop("employer_id"), "employer_id"
         )
-    person = services.person_update(actor=request.user, person=person, **data)
-    return _person_out(request.user, person)
+    return services.person_update(actor=request.user, person=person, **data)

@@ -81,3 +81,21 @@ def test_person_update_validates_id_number(officer, province):
         services.person_update(actor=officer, person=person, id_number="11010519491231003X")
     assert "id_number" in exc.value.message_dict
     assert Person.objects.get(pk=person.pk).id_number == person.id_number
+
+
+def test_api_masks_id_number_for_roles_without_the_right(officer, province):
+    from django.test import Client
+
+    person = factories.person(agency=province["a"], id_number="11010519491231002X")
+    editor = factories.staff(agency=province["a"], roles=["publicity_editor"])
+    client = Client()
+    client.force_login(editor)
+    listed = client.get("/api/registry/persons").json()["items"]
+    assert [p["id_number"] for p in listed] == ["110105********002X"]
+    assert (
+        client.get(f"/api/registry/persons/{person.pk}").json()["id_number"] == "110105********002X"
+    )
+    client.force_login(officer)
+    assert (
+        client.get(f"/api/registry/persons/{person.pk}").json()["id_number"] == "11010519491231002X"
+    )
