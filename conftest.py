@@ -39,3 +39,21 @@ def province(db):
 @pytest.fixture
 def db_vendor(db) -> str:
     return connection.vendor
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ledger_signing_keys():
+    """Checkpoint keys in the test run's throw-away SANXIANG_KEY_DIR (as `ledger_keys` makes them)."""
+    from sanxiang.ledger import keys
+
+    keys.ensure_keys()
+    return keys.key_dir()
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_remembered_checkpoint(ledger_signing_keys):
+    """Each test's database starts without checkpoints; so must the copy kept beside the keys."""
+    from sanxiang.ledger import keys
+
+    yield
+    (ledger_signing_keys / keys.REMEMBERED_CHECKPOINT).unlink(missing_ok=True)

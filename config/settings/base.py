@@ -64,7 +64,10 @@ INSTALLED_APPS = [
     "sanxiang.ledger",
     "sanxiang.org",
     "sanxiang.registry",
+    "sanxiang.catalog",
+    "sanxiang.portal",
     "sanxiang.documents",
+    "sanxiang.evidence",
     "sanxiang.api",
     "sanxiang.demo",
 ]

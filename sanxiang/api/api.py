@@ -2,6 +2,8 @@
 
 from ninja import NinjaAPI
 
+from sanxiang.catalog.api import router as catalog_router
+from sanxiang.ledger.api import router as ledger_router
 from sanxiang.org.api import router as org_router
 from sanxiang.registry.api import router as registry_router
 
@@ -19,3 +21,6 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("/org/", org_router)
 api.add_router("/registry/", registry_router)
+api.add_router("/ledger/", ledger_router)
+api.add_router("/evidence/", "sanxiang.evidence.api.router")
+api.add_router("/catalog/", catalog_router)

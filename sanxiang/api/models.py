@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
+    # Stamped on every authenticated request, outside any service: not ledger content.
+    ledger_excluded_fields = ("last_used_at",)
+
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )

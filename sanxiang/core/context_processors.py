@@ -38,6 +38,8 @@ NAVIGATION: tuple[tuple[NavItem, frozenset[str]], ...] = (
         frozenset({Role.LEGAL_REVIEWER, Role.HEAD, Role.SYSTEM_ADMIN}),
     ),
     (NavItem(_("工作日历"), "calendar", "calendar"), _EVERYONE),
+    (NavItem(_("执法目录"), "catalog:index", "catalog"), _EVERYONE),
+    (NavItem(_("音像证据"), "evidence:recording_list", "evidence"), _EVERYONE),
 )
 
 

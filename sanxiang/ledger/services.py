@@ -1,4 +1,5 @@
-"""Appending to the ledger: the one write path every app uses inside its own transaction.
+"""Writes to the ledger: appending events (every app, inside its own transaction) and
+signing checkpoints.
 
 ``ledger_append`` runs in the caller's transaction, so a failed append rolls back the
 business change with it, and a rolled-back business change leaves no event behind.
@@ -10,19 +11,34 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sanxiang.core.audit import current as current_audit
+from sanxiang.core.permissions import require_role
+from sanxiang.org.roles import ORG_ADMIN_ROLES
 
+from . import keys
 from .canonical import canonical_json
+from .checkpoint import Checkpoint as TreeHead
+from .checkpoint import NoteError, open_checkpoint, sign_checkpoint
 from .hashing import Hasher, get_hasher
-from .merkle import Frontier, NodeID
-from .models import LedgerEntry, TreeNode
+from .merkle import (
+    Frontier,
+    NodeID,
+    ProofError,
+    consistency_proof,
+    root_at,
+    verify_consistency,
+)
+from .models import Checkpoint, LedgerEntry, TreeNode
 
 ADVISORY_LOCK_KEY = 0x53414E58  # "SANX"
 
@@ -40,13 +56,32 @@ def canonical_content(obj: models.Model) -> dict[str, Any]:
 
     A model lists columns that legitimately change outside services (``last_login``) in
     ``ledger_excluded_fields``; everything else changing without a ledger event is tampering.
+    Values are taken as the database gives them back (see :func:`_as_stored`), so the digest
+    a service records from the object in hand equals the one ``verify`` recomputes from the
+    row later.
     """
     excluded = set(getattr(obj, "ledger_excluded_fields", ()))
     return {
-        field.attname: field.value_from_object(obj)
+        field.attname: _as_stored(field, field.value_from_object(obj))
         for field in obj._meta.concrete_fields
         if field.attname not in excluded and field.name not in excluded
     }
+
+
+def _as_stored(field: models.Field, value: Any) -> Any:
+    """``value`` as it reads back from the column: ``Decimal(30)`` is ``30.0`` in a
+    ``decimal_places=1`` column, ``"5"`` is ``5`` in an integer one, a file is its name."""
+    if isinstance(field, models.FileField):
+        return getattr(value, "name", value) or ""
+    if value is None:
+        return None
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return value  # services validate before saving; leave anything odd to canonical_json
+    if isinstance(field, models.DecimalField) and value is not None:
+        value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+    return value
 
 
 def object_digest(obj: models.Model) -> str:
@@ -54,12 +89,20 @@ def object_digest(obj: models.Model) -> str:
 
 
 def read_nodes(ids: Sequence[NodeID]) -> list[bytes]:
-    """Batch reader of stored perfect-subtree hashes, in the order asked for."""
+    """Batch reader of stored perfect-subtree hashes, in the order asked for: ONE query.
+
+    The ids are grouped by level into ``level = l AND index IN (...)`` terms (about twenty
+    for a million-entry log), each an index range on the (level, index) unique key, so a
+    proof costs one round trip whatever the log size.
+    """
     if not ids:
         return []
-    query = models.Q()
+    by_level: dict[int, list[int]] = {}
     for level, index in ids:
-        query |= models.Q(level=level, index=index)
+        by_level.setdefault(level, []).append(index)
+    query = models.Q()
+    for level, indexes in by_level.items():
+        query |= models.Q(level=level, index__in=indexes)
     found = {
         (level, index): bytes(node_hash)
         for level, index, node_hash in TreeNode.objects.filter(query).values_list(
@@ -159,3 +202,67 @@ def ledger_append(
         [TreeNode(level=n.level, index=n.index, hash=n.hash) for n in completed]
     )
     return entry
+
+
+@transaction.atomic
+def checkpoint_sign(*, actor: Any = None, only_if_grown: bool = False) -> Checkpoint | None:
+    """Sign the current tree head with the SM2 and the Ed25519 key and keep the signed note.
+
+    Nothing is appended to the ledger for it, on purpose: a checkpoint is a statement *about*
+    the log (its size and root), signed and self-authenticating, not a change of business
+    state. Logging it would also make the tree grow with every checkpoint, so the scheduled
+    "sign when the log grew" task would never find the log idle. The row itself is as
+    append-only as the entries (triggers), and its note is what gets published.
+
+    Before signing, the log must extend the last checkpoint in the database and the last one
+    kept beside the keys (see ``_require_consistent``). No log lock is needed: nodes for
+    every size up to the one read are already committed, and appends never change them. ``actor`` is None for the scheduler and commands; a
+    person asking for a checkpoint must be a system administrator.
+    """
+    if actor is not None:
+        require_role(actor, ORG_ADMIN_ROLES, _("签署检查点"))
+    signers = keys.note_signers()
+    size = tree_size()
+    latest = Checkpoint.objects.order_by("-tree_size", "-id").first()
+    if only_if_grown and size <= (latest.tree_size if latest else 0):
+        return None
+    root = root_at(ledger_hasher(), size, read_nodes)
+    for reference in ([latest.note] if latest else []) + [keys.remembered_checkpoint()]:
+        if reference is not None:
+            _require_consistent(reference, size, root)
+    head = TreeHead(origin=settings.SANXIANG_LEDGER_ORIGIN, size=size, root_hash=root)
+    checkpoint = Checkpoint.objects.create(
+        tree_size=size, root_hash=root, note=sign_checkpoint(head, signers)
+    )
+    transaction.on_commit(lambda: keys.remember_checkpoint(checkpoint.note, size))
+    return checkpoint
+
+
+class LedgerInconsistentError(RuntimeError):
+    """The log no longer extends the last signed checkpoint: it will not be signed."""
+
+
+def _require_consistent(note: str, size: int, root: bytes) -> None:
+    """c2sp.org/tlog-checkpoint: a log MUST NOT sign a checkpoint inconsistent with an earlier one.
+
+    The earlier root is taken from its *verified* note, and the proof from the stored nodes,
+    so a log rewritten in the database (hashes recomputed and all) is refused here, before
+    the scheduler could lend it a fresh signature.
+    """
+    hasher = ledger_hasher()
+    previous_size: int | str = "?"
+    try:
+        previous = open_checkpoint(note, keys.note_verifiers())
+        previous_size = previous.size
+        if previous.size > size:
+            raise ProofError(f"log has {size} entries, fewer than {previous.size}")
+        proof = consistency_proof(hasher, previous.size, size, read_nodes)
+        verify_consistency(hasher, previous.size, size, proof, previous.root_hash, root)
+    except (NoteError, ProofError, LookupError) as exc:
+        raise LedgerInconsistentError(
+            _(
+                "账本与已签署的检查点（树大小 %(size)s）不一致，拒绝签署新检查点；"
+                "请运行 manage.py ledger_verify 查明原因。（%(error)s）"
+            )
+            % {"size": previous_size, "error": exc}
+        ) from exc

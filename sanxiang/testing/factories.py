@@ -99,3 +99,77 @@ def person(*, agency: Agency, **fields) -> Person:
     }
     values.update(fields)
     return registry.person_create(actor=superuser(), agency=agency, **values)
+
+
+def catalog_team(*, agency: Agency) -> dict[str, Staff]:
+    """An editor, a legal reviewer and a head of ``agency``: who drafts, reviews and approves catalogs."""
+    return {
+        "editor": staff(agency=agency, roles=[Role.PUBLICITY_EDITOR]),
+        "reviewer": staff(agency=agency, roles=[Role.LEGAL_REVIEWER], has_legal_qualification=True),
+        "head": staff(agency=agency, roles=[Role.HEAD]),
+    }
+
+
+# --- evidence ----------------------------------------------------------------------------------
+
+MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+
+
+def custodian(*, agency: Agency, **extra) -> Staff:
+    return staff(agency=agency, roles=[Role.CUSTODIAN], **extra)
+
+
+def head(*, agency: Agency, **extra) -> Staff:
+    return staff(agency=agency, roles=[Role.HEAD], **extra)
+
+
+def recording_device(*, agency: Agency, underground: bool = False, **fields):
+    from sanxiang.evidence import services as evidence
+
+    n = next(_counter)
+    values = {"serial_number": f"DSJ-{n:06d}", "model_name": "测试执法记录仪 DSJ-V9"}
+    if underground:
+        values.update(
+            explosion_proof=True,
+            mine_safety_certificate=f"MAE{n:09d}",
+            mine_safety_valid_until=timezone.localdate() + datetime.timedelta(days=365),
+        )
+    values.update(fields)
+    return evidence.device_register(actor=superuser(), agency=agency, **values)
+
+
+def recording(
+    *,
+    actor: Staff,
+    data: bytes | None = None,
+    filename: str | None = None,
+    content_type: str = "video/mp4",
+    **metadata,
+):
+    """A recording stored through the same service as browser uploads (a tiny fake MP4)."""
+    from sanxiang.evidence import services as evidence
+
+    n = next(_counter)
+    data = data if data is not None else MP4_HEAD + f"recording {n}".encode() * 64
+    return evidence.recording_create_from_stream(
+        actor=actor,
+        chunks=[data],
+        filename=filename or f"DSJ_{n:04d}.mp4",
+        content_type=content_type,
+        metadata=metadata,
+    )
+
+
+def retrieval(*, recording, requester: Staff, scope: str = "view", hours: int = 24):
+    """A pending retrieval request (调阅申请) for ``recording``."""
+    from sanxiang.evidence import services as evidence
+
+    now = timezone.now()
+    return evidence.retrieval_request_create(
+        actor=requester,
+        recording=recording,
+        purpose="测试调阅",
+        scope=scope,
+        valid_from=now,
+        valid_until=now + datetime.timedelta(hours=hours),
+    )

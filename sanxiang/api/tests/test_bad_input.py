@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 from django.test import Client
 
 from sanxiang.api.api import api
+from sanxiang.catalog.services import catalog_version_create
 from sanxiang.testing import factories
 
 WRITE_METHODS = ("post", "put", "patch")
@@ -44,6 +46,11 @@ def world(province):
     officer = factories.officer(agency=sub_a)
     mine = factories.mine(agency=sub_a)
     person = factories.person(agency=sub_a)
+    version = catalog_version_create(
+        actor=admin, agency=sub_a, kind="remedy", effective_from=date.today(), title="接口测试"
+    )
+    recording = factories.recording(actor=officer)
+    retrieval = factories.retrieval(recording=recording, requester=factories.officer(agency=sub_a))
     return {
         "admin": admin,
         "ids": {
@@ -52,6 +59,10 @@ def world(province):
             "certificate_id": officer.certificates.first().pk,
             "mine_id": mine.pk,
             "person_id": person.pk,
+            "version_id": version.pk,
+            "device_id": factories.recording_device(agency=sub_a).pk,
+            "recording_id": recording.pk,
+            "retrieval_id": retrieval.pk,
         },
     }
 

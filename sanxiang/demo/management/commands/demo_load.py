@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.catalog.samples import load_demo_catalogs
 from sanxiang.core.audit import audit_context
 from sanxiang.demo.identities import credit_code, id_card, person_name
 from sanxiang.ledger.services import ledger_append
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             admin = self._admin()
             province = self._agencies(admin, rng)
             self._people(admin, province, rng)
+            load_demo_catalogs(province=province, today=timezone.localdate())
         self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
 
     def _admin(self) -> Staff:

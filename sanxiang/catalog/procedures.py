@@ -1,0 +1,58 @@
+"""GS-PRE-2.4: the registry of workflow tables the published procedures draw their flowcharts from.
+
+A procedure guide names a workflow key. When the key is registered here, the portal draws
+the flowchart from that module's ``TRANSITIONS`` table — the same table the services enforce —
+so the published procedure cannot drift from the system. A guide whose workflow is not built
+yet is shown as text only. Adding a workflow later is one line in ``WORKFLOW_TABLES``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sanxiang.core.flowchart import render_workflow, transition_rows
+
+# Workflow keys a guide may name, built or planned.
+WORKFLOW_NAMES = {
+    "catalog_publication": _("执法公示信息审核发布流程"),
+    "licensing": _("行政许可流程"),
+    "inspection": _("行政检查流程"),
+    "coercion": _("行政强制流程"),
+    "penalty": _("行政处罚流程"),
+}
+
+# Keys whose transition table exists: key → module with TRANSITIONS (and STATES, INITIAL).
+WORKFLOW_TABLES = {
+    "catalog_publication": "sanxiang.catalog.workflow",
+}
+
+
+def workflow_module(key: str):
+    path = WORKFLOW_TABLES.get(key)
+    return importlib.import_module(path) if path else None
+
+
+def workflow_chart(key: str) -> SafeString | None:
+    """The SVG flowchart of workflow ``key``, or None while that workflow is not built."""
+    return _chart(key, get_language())
+
+
+def workflow_steps(key: str) -> list[tuple[str, str, str]]:
+    """The same table as text rows (from, action, to), for print and screen readers."""
+    module = workflow_module(key)
+    if module is None:
+        return []
+    return list(transition_rows(module.TRANSITIONS, getattr(module, "STATES", None)))
+
+
+@lru_cache(maxsize=64)
+def _chart(key: str, language: str | None) -> SafeString | None:
+    module = workflow_module(key)
+    if module is None:
+        return None
+    return render_workflow(module, title=str(WORKFLOW_NAMES.get(key, key)))

@@ -1,0 +1,122 @@
+"""API router for the ledger: checkpoints and keys (public), entries and proofs (staff).
+
+Proof responses are exactly the JSON files ``tools/sanxiang_verify.py`` reads, so a client
+can save the response body and hand it to the verifier unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from . import keys, selectors
+from .models import Checkpoint
+
+router = Router(tags=["存证账本"])
+
+
+class CheckpointOut(Schema):
+    tree_size: int
+    root_hash: str = Field(description="根哈希（十六进制）")
+    note: str = Field(description="C2SP 签名检查点原文")
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_root_hash(obj: Checkpoint) -> str:
+        return bytes(obj.root_hash).hex()
+
+
+class VerifierKeyOut(Schema):
+    algorithm: str
+    label: str
+    name: str
+    key_id: str
+    vkey: str = Field(description="验证公钥（signed-note 格式）")
+    pem: str
+
+
+class EntryOut(Schema):
+    seq: int
+    recorded_at: datetime.datetime
+    actor_id: int | None
+    actor_name: str
+    agency_id: int | None
+    action: str
+    action_label: str
+    object_type: str
+    object_id: str
+    object_digest: str
+    body: str = Field(description="被哈希的规范 JSON 正文")
+    leaf_hash: str
+
+    @staticmethod
+    def resolve_leaf_hash(obj) -> str:
+        return bytes(obj.leaf_hash).hex()
+
+
+class InclusionProofOut(Schema):
+    hash: str
+    leaf_index: int
+    tree_size: int
+    entry: str
+    leaf_hash: str
+    proof: list[str]
+    checkpoint: str
+
+
+class ConsistencyProofOut(Schema):
+    hash: str
+    old_checkpoint: str
+    new_checkpoint: str
+    proof: list[str]
+
+
+class ConsistencyQuery(Schema):
+    old_size: int = Field(alias="from", ge=0, description="旧检查点的树大小")
+    new_size: int = Field(alias="to", ge=0, description="新检查点的树大小")
+
+
+def _lookup(call, **kwargs):
+    try:
+        return call(**kwargs)
+    except selectors.LedgerLookupError as exc:
+        raise HttpError(exc.status, exc.message) from exc
+
+
+@router.get("/checkpoints/latest", response=CheckpointOut, auth=None, summary="最新检查点（公开）")
+def latest_checkpoint(request):
+    checkpoint = selectors.checkpoint_latest()
+    if checkpoint is None:
+        raise HttpError(404, "尚未签署检查点。")
+    return checkpoint
+
+
+@router.get("/checkpoints", response=list[CheckpointOut], auth=None, summary="检查点列表（公开）")
+@paginate(PageNumberPagination, page_size=50)
+def list_checkpoints(request):
+    return selectors.checkpoint_list()
+
+
+@router.get("/keys", response=list[VerifierKeyOut], auth=None, summary="验证公钥（公开）")
+def verifier_keys(request):
+    return keys.published_keys()
+
+
+@router.get("/entries/{seq}", response=EntryOut, summary="账本记录")
+def get_entry(request, seq: int):
+    return _lookup(selectors.entry_get, seq=seq)
+
+
+@router.get("/proofs/inclusion", response=InclusionProofOut, summary="包含证明")
+def inclusion_proof(request, seq: int = Query(..., ge=1), size: int | None = Query(None, ge=1)):
+    return _lookup(selectors.inclusion_proof_get, seq=seq, tree_size=size)
+
+
+@router.get("/proofs/consistency", response=ConsistencyProofOut, summary="一致性证明")
+def consistency_proof(request, sizes: Query[ConsistencyQuery]):
+    return _lookup(
+        selectors.consistency_proof_get, old_size=sizes.old_size, new_size=sizes.new_size
+    )

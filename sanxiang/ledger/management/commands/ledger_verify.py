@@ -1,0 +1,64 @@
+"""Verify the whole ledger; exit status 1 on any break (details in Chinese or as JSON)."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sanxiang.ledger.checkpoint import NoteError, NoteVerifier
+from sanxiang.ledger.verification import verify_ledger
+
+
+class Command(BaseCommand):
+    help = (
+        "校验账本：重算每条记录的叶子与整棵树，核验每个检查点的签名与一致性，"
+        "并检查登记在账本中的业务对象是否在服务之外被改动。发现问题时退出码为 1。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="输出机器可读的 JSON 报告")
+        parser.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            type=Path,
+            metavar="NOTE",
+            help="另行保存的已发布检查点文件（可多次给出），日志须与之一致",
+        )
+        parser.add_argument(
+            "--key",
+            type=Path,
+            help="公钥文件（每行一个验证公钥，同 tools/sanxiang_verify.py）；默认用密钥目录中的公钥",
+        )
+        parser.add_argument("--skip-objects", action="store_true", help="不检查业务对象")
+        parser.add_argument("--workers", type=int, help="并行进程数（默认按 CPU 核数）")
+
+    def handle(self, *args, **options):
+        external = [(f"外部检查点 {path}", self._read(path)) for path in options["checkpoint"]]
+        verifiers = self._verifiers(options["key"]) if options["key"] else None
+        report = verify_ledger(
+            external_checkpoints=external,
+            verifiers=verifiers,
+            check_objects=not options["skip_objects"],
+            workers=options["workers"],
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(report.text(), ending="")
+        if not report.ok:
+            raise CommandError("账本校验未通过。", returncode=1)
+
+    @staticmethod
+    def _read(path: Path) -> str:
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"无法读取 {path}：{exc}") from exc
+
+    def _verifiers(self, path: Path) -> list[NoteVerifier]:
+        lines = [line.strip() for line in self._read(path).splitlines()]
+        try:
+            return [NoteVerifier.from_vkey(line) for line in lines if line and line[0] != "#"]
+        except NoteError as exc:
+            raise CommandError(f"公钥文件 {path} 格式错误：{exc}") from exc

@@ -1,0 +1,194 @@
+"""Proofs from the API and the CLI verify with tools/sanxiang_verify.py run isolated (JL-USE-3).
+
+The tool runs as a subprocess with ``python -I`` from a temporary directory: it sees nothing
+of the project but the JSON the API returned and the public keys the public page offers.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from sanxiang.ledger import services
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.testing import factories
+
+INCLUSION_FIELDS = {"hash", "leaf_index", "tree_size", "entry", "leaf_hash", "proof", "checkpoint"}
+CONSISTENCY_FIELDS = {"hash", "old_checkpoint", "new_checkpoint", "proof"}
+
+
+@pytest.fixture
+def staff_client(officer) -> Client:
+    client = Client()
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
+def two_checkpoints(mines, province):
+    """Checkpoints at the current size and after five more mines."""
+    old = services.checkpoint_sign()
+    for _ in range(5):
+        factories.mine(agency=province["b"])
+    return old, services.checkpoint_sign()
+
+
+def _problem(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    return response.json()
+
+
+def test_inclusion_proofs_from_the_api_verify_with_the_standalone_tool(
+    staff_client, two_checkpoints, run_tool
+):
+    old, new = two_checkpoints
+    for seq, size in [(1, None), (old.tree_size, None), (new.tree_size, None), (3, old.tree_size)]:
+        query = f"seq={seq}" + (f"&size={size}" if size else "")
+        response = staff_client.get(f"/api/ledger/proofs/inclusion?{query}")
+        assert response.status_code == 200, response.content
+        proof = response.json()
+        assert set(proof) == INCLUSION_FIELDS
+        assert proof["leaf_index"] == seq - 1 and proof["tree_size"] == (size or new.tree_size)
+        assert proof["entry"] == LedgerEntry.objects.get(seq=seq).body
+        result = run_tool("inclusion", proof)
+        assert result.returncode == 0, result.stderr
+        assert f"叶子 {seq - 1}" in result.stdout
+
+
+def test_consistency_proof_from_the_api_verifies_with_the_standalone_tool(
+    staff_client, two_checkpoints, run_tool
+):
+    old, new = two_checkpoints
+    response = staff_client.get(
+        f"/api/ledger/proofs/consistency?from={old.tree_size}&to={new.tree_size}"
+    )
+    assert response.status_code == 200, response.content
+    proof = response.json()
+    assert set(proof) == CONSISTENCY_FIELDS
+    assert (proof["old_checkpoint"], proof["new_checkpoint"]) == (old.note, new.note)
+    result = run_tool("consistency", proof)
+    assert result.returncode == 0, result.stderr
+    assert f"从 {old.tree_size} 条到 {new.tree_size} 条" in result.stdout
+
+
+def _flip(hex_string: str) -> str:
+    return ("0" if hex_string[0] != "0" else "1") + hex_string[1:]
+
+
+def test_corrupted_api_proofs_fail_in_the_standalone_tool(staff_client, two_checkpoints, run_tool):
+    old, new = two_checkpoints
+    inclusion = staff_client.get("/api/ledger/proofs/inclusion?seq=2").json()
+    consistency = staff_client.get(
+        f"/api/ledger/proofs/consistency?from={old.tree_size}&to={new.tree_size}"
+    ).json()
+    entry = json.loads(inclusion["entry"])
+    corruptions = [
+        (
+            "inclusion",
+            dict(inclusion, proof=[_flip(inclusion["proof"][0]), *inclusion["proof"][1:]]),
+        ),
+        ("inclusion", dict(inclusion, proof=inclusion["proof"][:-1])),
+        ("inclusion", dict(inclusion, leaf_index=inclusion["leaf_index"] + 1)),
+        ("inclusion", dict(inclusion, entry=json.dumps(dict(entry, actor="他人")))),
+        ("inclusion", dict(inclusion, checkpoint=old.note)),
+        ("consistency", dict(consistency, proof=[_flip(consistency["proof"][0])])),
+        ("consistency", dict(consistency, old_checkpoint=new.note, new_checkpoint=old.note)),
+    ]
+    for command, payload in corruptions:
+        result = run_tool(command, payload)
+        assert result.returncode == 1, (command, payload, result.stdout)
+        assert "验证失败" in result.stderr
+
+
+def test_entry_endpoint_returns_the_hashed_body_without_personal_data(staff_client, province):
+    person = factories.person(agency=province["a"], id_number="11010519491231002X")
+    entry = LedgerEntry.objects.get(object_type="registry.person", object_id=str(person.pk))
+    response = staff_client.get(f"/api/ledger/entries/{entry.seq}")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["body"] == entry.body and data["action"] == "person.create"
+    assert data["action_label"] == "登记自然人"
+    hasher = services.ledger_hasher()
+    assert data["leaf_hash"] == hasher.leaf(entry.body.encode()).hex()
+    assert person.id_number not in response.content.decode()
+    assert person.phone not in data["body"] and person.name not in data["body"]
+
+
+def test_entries_and_proofs_need_a_login_checkpoints_and_keys_do_not(two_checkpoints):
+    anonymous = Client()
+    for path in (
+        "/api/ledger/entries/1",
+        "/api/ledger/proofs/inclusion?seq=1",
+        "/api/ledger/proofs/consistency?from=1&to=2",
+    ):
+        assert _problem(anonymous.get(path), 401)["title"] == "未登录或令牌无效。"
+    latest = anonymous.get("/api/ledger/checkpoints/latest")
+    assert latest.status_code == 200 and latest.json()["note"] == two_checkpoints[1].note
+    listing = anonymous.get("/api/ledger/checkpoints").json()
+    assert [c["tree_size"] for c in listing["items"]] == [
+        two_checkpoints[1].tree_size,
+        two_checkpoints[0].tree_size,
+    ]
+    keys = anonymous.get("/api/ledger/keys").json()
+    assert {k["algorithm"] for k in keys} == {"sm2", "ed25519"}
+    assert all(k["pem"].startswith("-----BEGIN PUBLIC KEY-----") for k in keys)
+
+
+def test_bad_proof_requests_get_chinese_problems(staff_client, two_checkpoints):
+    old, new = two_checkpoints
+    size = new.tree_size
+    assert "没有序号为" in _problem(staff_client.get("/api/ledger/entries/999999"), 404)["title"]
+    assert (
+        "没有序号为"
+        in _problem(staff_client.get("/api/ledger/proofs/inclusion?seq=999999"), 404)["title"]
+    )
+    assert (
+        "没有树大小为 3 的检查点"
+        in _problem(staff_client.get("/api/ledger/proofs/inclusion?seq=1&size=3"), 404)["title"]
+    )
+    assert (
+        "不在树大小为"
+        in _problem(
+            staff_client.get(f"/api/ledger/proofs/inclusion?seq={size}&size={old.tree_size}"), 422
+        )["title"]
+    )
+    assert (
+        "旧树大小不能大于新树大小"
+        in _problem(
+            staff_client.get(f"/api/ledger/proofs/consistency?from={size}&to={old.tree_size}"), 422
+        )["title"]
+    )
+    errors = _problem(staff_client.get("/api/ledger/proofs/consistency?from=abc"), 422)["errors"]
+    assert {e["field"] for e in errors} == {"from", "to"}
+    errors = _problem(staff_client.get("/api/ledger/proofs/inclusion?seq=0"), 422)["errors"]
+    assert errors == [{"field": "seq", "message": "应不小于 1。"}]
+
+
+def test_entry_not_yet_under_a_checkpoint_is_a_conflict(staff_client, two_checkpoints, province):
+    factories.mine(agency=province["a"])
+    seq = LedgerEntry.objects.count()
+    body = _problem(staff_client.get(f"/api/ledger/proofs/inclusion?seq={seq}"), 409)
+    assert "尚未被已签署的检查点覆盖" in body["title"]
+    with pytest.raises(CommandError, match="尚未被已签署的检查点覆盖"):
+        call_command("ledger_prove", "inclusion", "--seq", str(seq))
+
+
+def test_cli_prints_the_same_proofs_as_the_api(staff_client, two_checkpoints, run_tool, capsys):
+    old, new = two_checkpoints
+    call_command("ledger_prove", "inclusion", "--seq", "4", "--size", str(old.tree_size))
+    cli = json.loads(capsys.readouterr().out)
+    api = staff_client.get(f"/api/ledger/proofs/inclusion?seq=4&size={old.tree_size}").json()
+    assert cli == api
+    assert run_tool("inclusion", cli).returncode == 0
+
+    call_command(
+        "ledger_prove", "consistency", "--from", str(old.tree_size), "--to", str(new.tree_size)
+    )
+    cli = json.loads(capsys.readouterr().out)
+    query = f"from={old.tree_size}&to={new.tree_size}"
+    assert cli == staff_client.get(f"/api/ledger/proofs/consistency?{query}").json()
+    assert run_tool("consistency", cli).returncode == 0
