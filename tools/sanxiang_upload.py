@@ -20,6 +20,12 @@ small state file (``~/.cache/sanxiang-upload/`` or ``--state-dir``). Run the sam
 again after a crash, a reboot or a broken link and it continues from the server's offset.
 Connection errors are retried with exponential backoff (``--retries`` consecutive failures).
 
+Integrity: the whole-file digests are declared when the upload is created and the server
+verifies them before it signs the receipt. Each PATCH may also carry a tus ``Upload-Checksum``
+(``--chunk-checksum``): by default ``sha256`` over plain http (a corrupted chunk is resent,
+not the whole file) and none over https, where TLS already authenticates every byte. Bodies
+are sent with ``sendfile`` where the socket allows it, so the file never passes through memory.
+
 The receipt is verified with ``--key`` (the agency's published verifier keys, one per line),
 or else with the keys fetched from the server on first use and pinned in the state folder; its
 digests must equal the local file's. Only then does the tool print "可以清除设备" and exit 0.

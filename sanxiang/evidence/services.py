@@ -396,7 +396,7 @@ def recording_create_from_stream(
     )
 
 
-def _may_edit_recording(actor: Staff, recording: Recording) -> bool:
+def may_edit_recording(actor: Staff, recording: Recording) -> bool:
     if is_superuser(actor):
         return True
     if actor.pk in access_rules.team_member_ids(recording):
@@ -407,7 +407,7 @@ def _may_edit_recording(actor: Staff, recording: Recording) -> bool:
 @transaction.atomic
 def recording_update(*, actor: Staff, recording: Recording, **changes: Any) -> Recording:
     """Correct or complete a recording's metadata and links; the original is never touched."""
-    if not _may_edit_recording(actor, recording):
+    if not may_edit_recording(actor, recording):
         raise PermissionDenied(_("只有记录人员、保管人或负责人可以修改音像记录信息。"))
     recording = Recording.objects.select_for_update().get(pk=recording.pk)
     if "confidentiality" in changes:

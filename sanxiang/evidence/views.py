@@ -89,7 +89,7 @@ def recording_detail(request, pk: int):
         decision = services.recording_access(
             actor=request.user, recording=recording, mode=access_rules.VIEW
         )
-    may_edit = services._may_edit_recording(request.user, recording)
+    may_edit = services.may_edit_recording(request.user, recording)
     is_custody = _is_custody(request.user) and in_scope(request.user, recording.agency)
     return render(
         request,
@@ -229,7 +229,7 @@ def recording_upload(request):
 @login_required
 def recording_edit(request, pk: int):
     recording = _get(selectors.recording_get, user=request.user, pk=pk)
-    if not services._may_edit_recording(request.user, recording):
+    if not services.may_edit_recording(request.user, recording):
         raise PermissionDenied
     subject = f"{recording.subject_type}:{recording.subject_id}" if recording.subject_type else ""
     initial = {

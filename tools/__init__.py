@@ -1,0 +1,1 @@
+"""Stand-alone tools: the proof verifier and the docking-station uploader (standard library only)."""
