@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "sanxiang.portal",
     "sanxiang.documents",
     "sanxiang.evidence",
+    "sanxiang.inspections",
+    "sanxiang.cases",
+    "sanxiang.publicity",
+    "sanxiang.review",
     "sanxiang.api",
     "sanxiang.demo",
 ]

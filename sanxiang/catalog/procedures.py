@@ -29,6 +29,8 @@ WORKFLOW_NAMES = {
 # Keys whose transition table exists: key → module with TRANSITIONS (and STATES, INITIAL).
 WORKFLOW_TABLES = {
     "catalog_publication": "sanxiang.catalog.workflow",
+    "inspection": "sanxiang.inspections.workflow",
+    "penalty": "sanxiang.cases.workflow",
 }
 
 

@@ -25,6 +25,22 @@ class NavItem:
 _EVERYONE = frozenset(Role.values)
 NAVIGATION: tuple[tuple[NavItem, frozenset[str]], ...] = (
     (NavItem(_("工作台"), "home", "home"), _EVERYONE),
+    (
+        NavItem(_("我的检查"), "inspections:home", "inspections"),
+        frozenset({Role.OFFICER, Role.HEAD}),
+    ),
+    (
+        NavItem(_("我的案件"), "cases:home", "cases"),
+        frozenset({Role.OFFICER, Role.HEAD, Role.LEGAL_REVIEWER}),
+    ),
+    (
+        NavItem(_("法制审核"), "review:home", "review"),
+        frozenset({Role.OFFICER, Role.HEAD, Role.LEGAL_REVIEWER}),
+    ),
+    (
+        NavItem(_("执法公示"), "publicity:list", "publicity"),
+        frozenset({Role.PUBLICITY_EDITOR, Role.HEAD, Role.LEGAL_REVIEWER}),
+    ),
     (NavItem(_("煤矿"), "registry:mine_list", "mines"), _EVERYONE),
     (
         NavItem(_("自然人"), "registry:person_list", "persons"),

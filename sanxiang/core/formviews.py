@@ -25,11 +25,13 @@ def service_form_page(
     cancel_url: str,
     section: str,
     template: str = "core/form.html",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Render ``form``; on a valid POST call the service, redirect on success, else show errors.
 
     Nothing is written unless the service accepts every field: services validate all fields
-    and raise before saving, inside one transaction.
+    and raise before saving, inside one transaction. ``extra`` is more context for ``template``
+    (what the step acts on).
     """
     if request.method == "POST" and form.is_valid():
         try:
@@ -43,6 +45,12 @@ def service_form_page(
     return render(
         request,
         template,
-        {"form": form, "title": title, "cancel_url": cancel_url, "section": section},
+        {
+            **(extra or {}),
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "section": section,
+        },
         status=status,
     )

@@ -19,6 +19,7 @@ from sanxiang.org import selectors as org_selectors
 from sanxiang.org.roles import ORG_ADMIN_ROLES, Role
 from sanxiang.registry import selectors as registry_selectors
 from sanxiang.registry.models import MineStatus
+from sanxiang.review import selectors as review_selectors
 
 from . import services, workdays
 from .forms import CalendarOverrideForm, DeadlineForm, HolidayNoticeForm, add_service_errors
@@ -60,10 +61,15 @@ def home(request):
         "next_year_known": workdays.Calendar.load(today, today).year_is_known(today.year + 1),
         "next_year": today.year + 1,
     }
+    if is_superuser(user) or user.has_role(Role.PUBLICITY_EDITOR, Role.HEAD, Role.LEGAL_REVIEWER):
+        from sanxiang.publicity.selectors import alerts as publicity_alerts
+
+        context["publicity"] = publicity_alerts(user=user, today=today)
     staffing = context["staffing"]
-    context["reviewer_ratio"] = (
-        staffing["legal_reviewer"] / staffing["officer"] if staffing["officer"] else None
+    context["staffing_check"] = org_selectors.reviewer_staffing(
+        reviewers=staffing["legal_reviewer"], officers=staffing["officer"]
     )
+    context["review"] = review_selectors.dashboard(user=user)
     return render(request, "core/home.html", context)
 
 

@@ -86,7 +86,11 @@ def document_void(*, actor: Staff, document: Document, reason: str) -> Document:
     """Void an issued document; its number stays recorded as voided, never reused."""
     require_role(actor, {Role.HEAD}, _("作废执法文书"))
     require_scope(actor, document.agency)
-    document = Document.objects.select_for_update().select_related("number").get(pk=document.pk)
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("number")
+        .get(pk=document.pk)
+    )
     if document.status == DocumentStatus.VOIDED:
         raise ValidationError({"status": [_("该文书已作废。")]})
     if not (reason or "").strip():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -90,3 +91,64 @@ def staffing_counts(*, user: Staff) -> dict[str, int]:
         role: visible.filter(role_grants__role=role).distinct().count()
         for role in ("officer", "legal_reviewer", "head")
     }
+
+
+@dataclass(frozen=True)
+class ReviewerStaffing:
+    """Legal reviewers against enforcement officers, and whether the 5% floor is met."""
+
+    reviewers: int
+    officers: int
+    compliant: bool
+    shortfall: int
+
+    @property
+    def ratio(self) -> float | None:
+        return self.reviewers / self.officers if self.officers else None
+
+    @property
+    def percent(self) -> str:
+        return f"{self.reviewers * 100 / self.officers:.1f}" if self.officers else "—"
+
+
+REVIEWER_SHARE_PERCENT = 5
+
+
+def reviewer_staffing(*, reviewers: int, officers: int) -> ReviewerStaffing:
+    """SH-ORG-3: legal review staff are, in principle, not fewer than 5% of the unit's
+    enforcement officers ("不少于" includes 5% itself). Exact integer arithmetic: 1 reviewer for
+    20 officers is compliant, for 21 it is not. ``shortfall``: reviewers still needed."""
+    needed = -(-officers * REVIEWER_SHARE_PERCENT // 100)  # ceil(officers × 5%)
+    return ReviewerStaffing(
+        reviewers=reviewers,
+        officers=officers,
+        compliant=reviewers * 100 >= officers * REVIEWER_SHARE_PERCENT,
+        shortfall=max(needed - reviewers, 0),
+    )
+
+
+def staffing_by_agency(*, user: Staff) -> list[tuple[Agency, ReviewerStaffing]]:
+    """SH-ORG-3 per agency in the user's scope: each agency with its subordinates, as the
+    dashboard counts them for the agency's own head."""
+    agencies = list(agency_list(user=user).filter(is_active=True))
+    people = list(
+        Staff.objects.restrict(user)
+        .filter(
+            is_active=True,
+            agency__isnull=False,
+            role_grants__role__in=("officer", "legal_reviewer"),
+        )
+        .values_list("pk", "agency__path", "role_grants__role")
+    )
+    out = []
+    for agency in agencies:
+        officers = {
+            pk for pk, path, role in people if role == "officer" and path.startswith(agency.path)
+        }
+        reviewers = {
+            pk
+            for pk, path, role in people
+            if role == "legal_reviewer" and path.startswith(agency.path)
+        }
+        out.append((agency, reviewer_staffing(reviewers=len(reviewers), officers=len(officers))))
+    return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import results, views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,7 +10,16 @@ urlpatterns = [
     path("certificate-check/", views.certificate_check, name="certificate_check"),
     path("versions/<int:pk>/", views.version_page, name="version"),
     path("data/", views.open_data, name="open_data"),
+    path("data/results/<slug:category>.<str:fmt>", results.dataset, name="results_dataset"),
     path("data/<slug:name>.<str:fmt>", views.dataset, name="dataset"),
+    path("results/", results.search_page, name="results"),
+    path("results/feed.atom", results.feed, name="results_feed"),
+    path("results/<int:pk>/", results.record_page, name="result"),
+    path("results/<int:pk>/v<int:number>/", results.version_page, name="result_version"),
+    path("mines/<int:pk>/", results.mine_page, name="mine"),
+    path("reports/", results.reports, name="reports"),
+    path("reports/<int:pk>/", results.report_page, name="report"),
+    path("reports/<int:pk>.pdf", results.report_pdf, name="report_pdf"),
     path("<slug:slug>/", views.catalog_page, name="catalog"),
     path("<slug:slug>/history/", views.catalog_history, name="history"),
 ]

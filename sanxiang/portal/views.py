@@ -201,7 +201,13 @@ DATASETS = {
 
 @require_GET
 def open_data(request):
-    return _page(request, "portal/open_data.html", {"section": "data", "datasets": DATASETS})
+    from sanxiang.publicity.fields import Category
+
+    return _page(
+        request,
+        "portal/open_data.html",
+        {"section": "data", "datasets": DATASETS, "result_datasets": Category.choices},
+    )
 
 
 @require_GET

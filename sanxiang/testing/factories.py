@@ -173,3 +173,417 @@ def retrieval(*, recording, requester: Staff, scope: str = "view", hours: int = 
         valid_from=now,
         valid_until=now + datetime.timedelta(hours=hours),
     )
+
+
+# --- inspections and cases ---------------------------------------------------------------------
+
+ENFORCEMENT_CATALOG_START = datetime.date(2025, 1, 1)
+
+
+def enforcement_catalogs(*, agency: Agency, effective_from: datetime.date | None = None):
+    """The sample catalogs inspections and cases rely on (legal bases, document types, the
+    violation compendium, random-inspection items, remedies, stage rules), published by
+    ``agency`` (normally the provincial bureau, which its sub-bureaus inherit)."""
+    from sanxiang.catalog.models import CatalogKind
+    from sanxiang.catalog.samples import load_sample_catalogs
+
+    kinds = (
+        CatalogKind.LEGAL_BASIS,
+        CatalogKind.DOCUMENT_TYPE,
+        CatalogKind.VIOLATION_COMPENDIUM,
+        CatalogKind.RANDOM_INSPECTION,
+        CatalogKind.REMEDY,
+        CatalogKind.STAGE_RULE,
+    )
+    return load_sample_catalogs(
+        agency=agency,
+        effective_from=effective_from or ENFORCEMENT_CATALOG_START,
+        kinds=kinds,
+        **catalog_team(agency=agency),
+    )
+
+
+def inspection_plan(
+    *, officers: list[Staff], mine: CoalMine, head: Staff | None = None, approved: bool = True
+):
+    """A 检查方案 for ``mine`` by ``officers`` (the first one drafts), approved by ``head``."""
+    from sanxiang.inspections import services as inspections
+
+    today = timezone.localdate()
+    agency = officers[0].agency
+    plan = inspections.inspection_plan_create(
+        actor=officers[0],
+        agency=agency,
+        mine=mine,
+        item_codes=["SJ-001", "SJ-003"],
+        content="重点检查通风系统和从业人员安全培训情况（测试）。",
+        officers=officers,
+        planned_start=today - datetime.timedelta(days=3),
+        planned_end=today + datetime.timedelta(days=10),
+        legal_basis="《中华人民共和国安全生产法》第六十五条",
+    )
+    if approved:
+        inspections.inspection_plan_submit(actor=officers[0], plan=plan)
+        plan = inspections.inspection_plan_approve(
+            actor=head or staff(agency=agency, roles=[Role.HEAD]), plan=plan, opinion="同意。"
+        )
+    return plan
+
+
+def inspection(*, plan, officers: list[Staff] | None = None):
+    from sanxiang.inspections import services as inspections
+
+    officers = officers or list(plan.officers.all())
+    return inspections.inspection_open(
+        actor=officers[0],
+        plan=plan,
+        officers=officers,
+        inspected_on=timezone.localdate(),
+        location="井下采煤工作面",
+        identity_shown=True,
+        party_present="安全副矿长 王某",
+    )
+
+
+def finding(*, inspection, code: str = "WF-001", major_hazard: bool = False, **extra):
+    from sanxiang.catalog.selectors import compendium_search
+    from sanxiang.inspections import services as inspections
+
+    entry = compendium_search(agency=inspection.agency, on=inspection.inspected_on).get(code=code)
+    return inspections.finding_add(
+        actor=inspection.officers.order_by("pk").first(),
+        inspection=inspection,
+        entry=entry,
+        facts=extra.pop("facts", "抽查3名井下作业人员，均无安全生产教育和培训记录。"),
+        location=extra.pop("location", "井下"),
+        is_major_hazard=major_hazard,
+    )
+
+
+def filed_case(
+    *,
+    officers: list[Staff],
+    mine: CoalMine,
+    head: Staff,
+    code: str = "WF-001",
+    major_hazard: bool = False,
+    approve: bool = True,
+):
+    """A case filed from a finding of a completed inspection (approved when ``approve``)."""
+    from sanxiang.cases import services as cases
+    from sanxiang.inspections import services as inspections
+
+    plan = inspection_plan(officers=officers, mine=mine, head=head)
+    visit = inspection(plan=plan)
+    found = finding(inspection=visit, code=code, major_hazard=major_hazard)
+    inspections.inspection_complete(
+        actor=officers[0], inspection=visit, summary="检查了通风、培训等事项（测试）。"
+    )
+    case = cases.case_file(
+        actor=officers[0],
+        findings=[found],
+        cause=f"{mine.name}未按规定开展安全生产教育和培训案",
+        officers=officers,
+    )
+    if approve:
+        case = cases.case_filing_approve(actor=head, case=case, opinion="同意立案。")
+    return case
+
+
+def case_report(*, case, actor: Staff, fine: str = "10000", **overrides):
+    from sanxiang.cases import services as cases
+
+    finding = case.findings.first()
+    values = {
+        "facts": f"{finding.description.replace('【示例】', '')}具体事实：{finding.facts}",
+        "evidence": "现场检查记录、询问笔录、培训档案复印件。",
+        "violated_provisions": "《中华人民共和国安全生产法》第二十八条",
+        "penalty_basis": "《中华人民共和国安全生产法》第九十七条",
+        "penalty_kinds": ["fine"],
+        "fine_amount": fine,
+        "decision_text": f"对{case.mine.name}处以罚款人民币{fine}元。",
+    }
+    values.update(overrides)
+    return cases.case_report_submit(actor=actor, case=case, **values)
+
+
+def notice_recording(*, case, actor: Staff, at=None):
+    """A recording of telling the party the enforcement opinion (JL-AV-2), covering ``at``."""
+    at = at or timezone.now()
+    return recording(
+        actor=actor,
+        title="告知执法意见全程记录（测试）",
+        activity="opinion_notification",
+        subject=case,
+        stage="prior_notice",
+        started_at=(at - datetime.timedelta(minutes=30)).isoformat(),
+        ended_at=(at + datetime.timedelta(minutes=30)).isoformat(),
+    )
+
+
+def case_to_decision(*, case, officer: Staff, head: Staff, fine: str = "10000"):
+    """From investigation to “pending decision”: report, approval, notice (recorded), waiver."""
+    from sanxiang.cases import services as cases
+
+    case = case_report(case=case, actor=officer, fine=fine)
+    case = cases.case_report_approve(actor=head, case=case, opinion="同意。")
+    now = timezone.now()
+    notice_recording(case=case, actor=officer, at=now)
+    case = cases.prior_notice_issue(actor=officer, case=case, notified_at=now)
+    cases.statement_record(
+        actor=officer,
+        case=case,
+        kind="waiver",
+        content_text="当事人书面表示放弃陈述、申辩和听证。",
+        received_on=timezone.localdate(),
+    )
+    return cases.notice_close(actor=officer, case=case)
+
+
+def review_clearance(*, proposal, reviewer: Staff | None = None, post_review: bool = False):
+    """A passed legal review (what the review app records through the gate's one write path)."""
+    from sanxiang.cases import gate
+
+    reviewer = reviewer or staff(
+        agency=proposal.case.agency, roles=[Role.LEGAL_REVIEWER], has_legal_qualification=True
+    )
+    return gate.review_clearance_record(
+        actor=reviewer,
+        proposal=proposal,
+        reviewed_digest=proposal.digest,
+        opinion_reference="法审〔测试〕1号",
+        opinion_summary="事实清楚，证据确凿，定性准确，处罚适当，程序合法，同意。",
+        post_review=post_review,
+    )
+
+
+def html_instead_of_pdf(template_name: str, context: dict) -> bytes:
+    """A stand-in for ``documents.rendering.render_pdf`` in tests that do not read the PDF:
+    the template is still rendered (so its errors surface) but not typeset, which is what costs.
+    """
+    from django.template.loader import render_to_string
+
+    return b"%PDF-stand-in (HTML)\n" + render_to_string(template_name, context).encode("utf-8")
+
+
+ENFORCEMENT_WORLD_IDS = (
+    "enforcement_plan_id",
+    "draw_id",
+    "plan_id",
+    "inspection_id",
+    "measure_id",
+    "case_id",
+)
+
+
+def enforcement_world(*, province: dict) -> dict[str, int]:
+    """One of each inspection and case object in sub-bureau A (for the API's hostile-input test):
+    an approved enforcement plan with a draft draw, a draft inspection plan, an open inspection
+    with a finding and a time-limited measure, and a case waiting for its filing approval."""
+    from sanxiang.cases import services as cases
+    from sanxiang.inspections import services as inspections
+
+    sub = province["a"]
+    enforcement_catalogs(agency=province["provincial"])
+    crew = [officer(agency=sub), officer(agency=sub)]
+    boss = head(agency=sub)
+    site = mine(agency=sub)
+    today = timezone.localdate()
+    programme = inspections.enforcement_plan_approve(
+        actor=boss,
+        plan=inspections.enforcement_plan_create(
+            actor=boss,
+            agency=sub,
+            kind="annual",
+            year=today.year,
+            title="年度计划（测试）",
+            period_start=today.replace(month=1, day=1),
+            period_end=today.replace(month=12, day=31),
+        ),
+        opinion="同意。",
+    )
+    draw = inspections.draw_create(
+        actor=boss, enforcement_plan=programme, title="抽取（测试）", item_codes=["SJ-001"]
+    )
+    draft = inspection_plan(officers=crew, mine=site, approved=False)
+    visit = inspection(plan=inspection_plan(officers=crew, mine=site, head=boss))
+    measure = inspections.onsite_measure_take(
+        actor=crew[0],
+        inspection=visit,
+        kind="rectify_within_limit",
+        finding=finding(inspection=visit),
+        content="限期整改（测试）。",
+        days=10,
+    )
+    case = filed_case(officers=crew, mine=site, head=boss, approve=False)
+    assert case.status == "filing_pending" and cases
+    return {
+        "enforcement_plan_id": programme.pk,
+        "draw_id": draw.pk,
+        "plan_id": draft.pk,
+        "inspection_id": visit.pk,
+        "measure_id": measure.pk,
+        "case_id": case.pk,
+    }
+
+
+# --- legal review -------------------------------------------------------------------------------
+
+
+def legal_reviewer(*, agency: Agency, **extra) -> Staff:
+    return staff(agency=agency, roles=[Role.LEGAL_REVIEWER], has_legal_qualification=True, **extra)
+
+
+def major_case(*, officers: list[Staff], mine: CoalMine, head: Staff, fine: str = "60000"):
+    """A case at “pending decision” whose proposed fine on a coal mine is a major decision
+    (SH2-02M, ≥ 50,000 CNY): it needs a passed legal review before the decision."""
+    case = filed_case(officers=officers, mine=mine, head=head)
+    return case_to_decision(case=case, officer=officers[0], head=head, fine=fine)
+
+
+def review_submitted(*, case, officer: Staff, reviewing_agency: Agency | None = None):
+    """The case's pending penalty proposal submitted for legal review, declared by ``officer``."""
+    from sanxiang.cases import gate
+    from sanxiang.review import services as review
+
+    return review.review_submit(
+        actor=officer,
+        case=case,
+        proposal=gate.pending_proposal(case, "penalty"),
+        declaration=True,
+        reviewing_agency=reviewing_agency,
+        materials_note="培训档案复印件（纸质）1册。",
+    )
+
+
+CHECKLIST_NOTES = "经审查，符合规定。"
+
+
+def review_checklist(*, review, reviewer: Staff, problems: dict[str, str] | None = None):
+    """All nine review points answered: “no problem”, except ``problems`` (item → notes)."""
+    from sanxiang.review import services
+    from sanxiang.review.models import ChecklistItem
+
+    problems = problems or {}
+    answers = {
+        item.value: {"finding": "problem", "notes": problems[item.value]}
+        if item.value in problems
+        else {"finding": "ok", "notes": CHECKLIST_NOTES}
+        for item in ChecklistItem
+    }
+    return services.checklist_save(actor=reviewer, review=review, answers=answers)
+
+
+def review_in_progress(*, review, reviewer: Staff, received_on: datetime.date | None = None):
+    """Taken by ``reviewer`` and received with complete materials (the clock runs)."""
+    from sanxiang.review import services
+
+    review = services.review_assign(actor=reviewer, review=review, reviewer=reviewer)
+    return services.review_receive(actor=reviewer, review=review, received_on=received_on)
+
+
+def review_world(*, province: dict) -> dict[str, int]:
+    """A legal review in sub-bureau A received by its reviewer (for the API's hostile-input
+    test): a major case at “pending decision”, submitted and received."""
+    from sanxiang.catalog.models import CatalogKind, CatalogVersion
+
+    sub = province["a"]
+    if not CatalogVersion.objects.filter(
+        agency=province["provincial"], kind=CatalogKind.DOCUMENT_TYPE
+    ).exists():
+        enforcement_catalogs(agency=province["provincial"])
+    crew = [officer(agency=sub), officer(agency=sub)]
+    case = major_case(officers=crew, mine=mine(agency=sub), head=head(agency=sub))
+    reviewer = legal_reviewer(agency=sub)
+    review = review_submitted(case=case, officer=crew[0])
+    review_in_progress(review=review, reviewer=reviewer)
+    return {"review_id": review.pk}
+
+
+# --- result publication (publicity) ------------------------------------------------------------
+
+
+def publicity_team(*, agency: Agency) -> dict[str, Staff]:
+    """A publicity editor, a second editor (reviews), a legal reviewer and a head of ``agency``."""
+    return {
+        "editor": staff(agency=agency, roles=[Role.PUBLICITY_EDITOR], full_name="公示编辑甲"),
+        "editor2": staff(agency=agency, roles=[Role.PUBLICITY_EDITOR], full_name="公示编辑乙"),
+        "reviewer": staff(
+            agency=agency,
+            roles=[Role.LEGAL_REVIEWER],
+            has_legal_qualification=True,
+            full_name="审核员丙",
+        ),
+        "head": staff(agency=agency, roles=[Role.HEAD], full_name="负责人丁"),
+    }
+
+
+def decided_case(
+    *,
+    officers: list[Staff],
+    head: Staff,
+    mine: CoalMine,
+    person: Person | None = None,
+    fine: str = "5000",
+    facts: str | None = None,
+    penalty_kinds: list[str] | None = None,
+):
+    """A penalty decision issued, on ``person`` when given (an individual), else on the mine.
+    ``facts`` become the case report's facts (what the publication's 违法事实 is drafted from)."""
+    from sanxiang.cases import services as cases
+    from sanxiang.inspections import services as inspections
+
+    plan = inspection_plan(officers=officers, mine=mine, head=head)
+    visit = inspection(plan=plan)
+    found = finding(inspection=visit)
+    inspections.inspection_complete(
+        actor=officers[0], inspection=visit, summary="检查了通风、培训等事项（测试）。"
+    )
+    party = person.name if person else mine.name
+    case = cases.case_file(
+        actor=officers[0],
+        findings=[found],
+        cause=f"{party}违反安全生产规定案",
+        officers=officers,
+        party_kind="individual" if person else "mine",
+        person=person,
+    )
+    case = cases.case_filing_approve(actor=head, case=case, opinion="同意立案。")
+    kinds = penalty_kinds or ["fine"]
+    case = case_report(
+        case=case,
+        actor=officers[0],
+        fine=fine if "fine" in kinds else "",
+        penalty_kinds=kinds,
+        decision_text=f"对{party}处以罚款人民币{fine}元。"
+        if "fine" in kinds
+        else f"对{party}予以警告。",
+        **({"facts": facts} if facts else {}),
+    )
+    case = cases.case_report_approve(actor=head, case=case, opinion="同意。")
+    now = timezone.now()
+    notice_recording(case=case, actor=officers[0], at=now)
+    case = cases.prior_notice_issue(actor=officers[0], case=case, notified_at=now)
+    cases.statement_record(
+        actor=officers[0],
+        case=case,
+        kind="waiver",
+        content_text="当事人书面表示放弃陈述、申辩和听证。",
+        received_on=timezone.localdate(),
+    )
+    case = cases.notice_close(actor=officers[0], case=case)
+    return cases.decision_issue(actor=head, case=case)
+
+
+def publication_world(*, province) -> dict[str, int]:
+    """A result publication draft of sub-bureau A (ids for the API's bad-input test)."""
+    from sanxiang.publicity import services as publicity
+
+    publication = publicity.publication_manual_create(
+        actor=superuser(),
+        agency=province["a"],
+        category="licensing",
+        decided_on=timezone.localdate(),
+        fields={"party_name": "接口测试煤矿", "licence_content": "核发安全生产许可证"},
+    )
+    return {"publication_id": publication.pk}

@@ -62,9 +62,9 @@ def test_public_pages_in_chromium(page, published, output_dir):
 
     page.click("nav >> text=执法程序与服务指南")
     chart = page.locator("svg.flowchart")
-    assert chart.count() == 1 and chart.is_visible()
-    assert "待负责人审批" in chart.inner_html()
-    chart.screenshot(path=str(output_dir / "flowchart.png"))
+    assert chart.count() == 3 and chart.first.is_visible()
+    assert "待负责人审批" in chart.first.inner_html()
+    chart.first.screenshot(path=str(output_dir / "flowchart.png"))
     page.screenshot(path=str(output_dir / "procedures.png"), full_page=True)
 
     page.click("nav >> text=随机抽查事项清单")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date
@@ -39,8 +40,27 @@ def write_operations():
 OPERATIONS = list(write_operations())
 
 
+class LazyIds(dict):
+    """Ids of costlier objects (inspections, cases) made only when a path first needs them."""
+
+    def __init__(self, ready: dict, later: dict):
+        super().__init__(ready)
+        self._later = later
+
+    def __contains__(self, name):
+        return super().__contains__(name) or name in self._later
+
+    def __getitem__(self, name):
+        if not super().__contains__(name):
+            self.update(self._later[name]())
+        return super().__getitem__(name)
+
+
 @pytest.fixture
-def world(province):
+def world(province, monkeypatch):
+    # Hostile input needs documents issued, not typeset (PDF rendering is tested elsewhere).
+    monkeypatch.setattr("sanxiang.documents.services.render_pdf", factories.html_instead_of_pdf)
+    enforcement = functools.cache(lambda: factories.enforcement_world(province=province))
     admin = factories.superuser()
     sub_a = province["a"]
     officer = factories.officer(agency=sub_a)
@@ -53,17 +73,24 @@ def world(province):
     retrieval = factories.retrieval(recording=recording, requester=factories.officer(agency=sub_a))
     return {
         "admin": admin,
-        "ids": {
-            "agency_id": sub_a.pk,
-            "staff_id": officer.pk,
-            "certificate_id": officer.certificates.first().pk,
-            "mine_id": mine.pk,
-            "person_id": person.pk,
-            "version_id": version.pk,
-            "device_id": factories.recording_device(agency=sub_a).pk,
-            "recording_id": recording.pk,
-            "retrieval_id": retrieval.pk,
-        },
+        "ids": LazyIds(
+            {
+                "agency_id": sub_a.pk,
+                "staff_id": officer.pk,
+                "certificate_id": officer.certificates.first().pk,
+                "mine_id": mine.pk,
+                "person_id": person.pk,
+                "version_id": version.pk,
+                "device_id": factories.recording_device(agency=sub_a).pk,
+                "recording_id": recording.pk,
+                "retrieval_id": retrieval.pk,
+            },
+            {
+                **dict.fromkeys(factories.ENFORCEMENT_WORLD_IDS, enforcement),
+                "review_id": lambda: factories.review_world(province=province),
+                "publication_id": lambda: factories.publication_world(province=province),
+            },
+        ),
     }
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sanxiang.catalog.samples import load_demo_catalogs
 from sanxiang.core.audit import audit_context
+from sanxiang.demo.enforcement import load_demo_enforcement
 from sanxiang.demo.identities import credit_code, id_card, person_name
 from sanxiang.ledger.services import ledger_append
 from sanxiang.org import services as org
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             province = self._agencies(admin, rng)
             self._people(admin, province, rng)
             load_demo_catalogs(province=province, today=timezone.localdate())
+            load_demo_enforcement(province=province)
         self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
 
     def _admin(self) -> Staff:
