@@ -10,6 +10,7 @@ run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) ledger_keys
 	$(MANAGE) demo_load
+	$(MANAGE) ledger_checkpoint
 	bash tools/run-server.sh
 
 test: setup system-deps lint migrations-check pytest

@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python manage.py db_worker --queue-name default &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+.venv/bin/python manage.py run_periodic --loop > data/periodic.log 2>&1 &
+periodic=$!
+trap 'kill $worker $periodic 2>/dev/null || true' EXIT INT TERM
 cat <<'TXT'
 
   三项制度执法平台已启动： http://127.0.0.1:8000
