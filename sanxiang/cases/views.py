@@ -4,7 +4,6 @@ timeline, action buttons from the transition table), one form page per step."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import clean_text, paginate
+from sanxiang.core.lookups import get_or_404
 from sanxiang.evidence.models import Activity, Recording
 from sanxiang.inspections import selectors as inspection_selectors
 from sanxiang.org.roles import Role
@@ -23,13 +23,6 @@ from .steps import case_checklists, steps_for
 from .workflow import CaseStatus, transition_for
 
 SECTION = "cases"
-
-
-def _get(selector, **kwargs):
-    try:
-        return selector(**kwargs)
-    except (ObjectDoesNotExist, ValueError):
-        raise Http404 from None
 
 
 @login_required
@@ -59,7 +52,9 @@ def case_file(request):
     inspection_id = request.GET.get("inspection", "")
     if not inspection_id.isdigit():
         raise Http404
-    inspection = _get(inspection_selectors.inspection_get, user=request.user, pk=int(inspection_id))
+    inspection = get_or_404(
+        inspection_selectors.inspection_get, user=request.user, pk=int(inspection_id)
+    )
     form = FileCaseForm(
         request.POST or None,
         inspection=inspection,
@@ -110,7 +105,7 @@ def _recording_gaps(case):
 
 @login_required
 def case_detail(request, pk: int):
-    case = _get(selectors.case_get, user=request.user, pk=pk)
+    case = get_or_404(selectors.case_get, user=request.user, pk=pk)
     user = request.user
     steps = [t for t in steps_for(user, case) if t.action not in HIDDEN_BUTTONS]
     documents = selectors.case_documents(case)
@@ -149,7 +144,7 @@ def case_detail(request, pk: int):
 @login_required
 def case_step(request, pk: int, action: str):
     """One step of the transition table as a form; the service decides whether it may happen."""
-    case = _get(selectors.case_get, user=request.user, pk=pk)
+    case = get_or_404(selectors.case_get, user=request.user, pk=pk)
     step = STEPS.get(action)
     row = transition_for(case.status, action)
     if step is None:

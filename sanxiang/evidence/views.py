@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from sanxiang.core import blobstore
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import clean_text, paginate
+from sanxiang.core.lookups import get_or_404
 from sanxiang.core.permissions import in_scope, is_superuser
 from sanxiang.ledger.keys import verifier_key_file
 from sanxiang.ledger.selectors import object_history
@@ -43,13 +44,6 @@ from .models import Activity, DerivedKind, MediaKind, RetrievalScope
 from .playback import ranged_response
 
 SECTION = "evidence"
-
-
-def _get(selector, **kwargs):
-    try:
-        return selector(**kwargs)
-    except ObjectDoesNotExist:
-        raise Http404 from None
 
 
 def _is_custody(user) -> bool:
@@ -83,7 +77,7 @@ def recording_list(request):
 
 @login_required
 def recording_detail(request, pk: int):
-    recording = _get(selectors.recording_get, user=request.user, pk=pk)
+    recording = get_or_404(selectors.recording_get, user=request.user, pk=pk)
     decision = access_rules.access_for(request.user, recording)
     if decision.view:
         decision = services.recording_access(
@@ -125,7 +119,7 @@ def render_refusal(reason: str) -> HttpResponse:
 @require_GET
 def recording_stream(request, pk: int):
     """Range requests for playback (206 Partial Content), after the access check (JL-USE-2)."""
-    recording = _get(selectors.recording_for_request, pk=pk)
+    recording = get_or_404(selectors.recording_for_request, pk=pk)
     range_header = request.headers.get("Range")
     decision = services.recording_access(
         actor=request.user,
@@ -147,7 +141,7 @@ def recording_stream(request, pk: int):
 @require_GET
 def recording_download(request, pk: int):
     """A download: images and PDFs carry a visible watermark with the viewer and the time."""
-    recording = _get(selectors.recording_for_request, pk=pk)
+    recording = get_or_404(selectors.recording_for_request, pk=pk)
     derived = None
     derived_id = request.GET.get("derived", "")
     if derived_id:
@@ -228,7 +222,7 @@ def recording_upload(request):
 
 @login_required
 def recording_edit(request, pk: int):
-    recording = _get(selectors.recording_get, user=request.user, pk=pk)
+    recording = get_or_404(selectors.recording_get, user=request.user, pk=pk)
     if not services.may_edit_recording(request.user, recording):
         raise PermissionDenied
     subject = f"{recording.subject_type}:{recording.subject_id}" if recording.subject_type else ""
@@ -262,7 +256,7 @@ def recording_edit(request, pk: int):
 
 @login_required
 def recording_custodian(request, pk: int):
-    recording = _get(selectors.recording_get, user=request.user, pk=pk)
+    recording = get_or_404(selectors.recording_get, user=request.user, pk=pk)
     form = CustodianForm(
         request.POST or None, user=request.user, initial={"custodian": recording.custodian}
     )
@@ -282,7 +276,7 @@ def recording_custodian(request, pk: int):
 
 @login_required
 def recording_confidentiality(request, pk: int):
-    recording = _get(selectors.recording_get, user=request.user, pk=pk)
+    recording = get_or_404(selectors.recording_get, user=request.user, pk=pk)
     form = ConfidentialityForm(request.POST or None, initial={"level": recording.confidentiality})
     return service_form_page(
         request,
@@ -300,7 +294,7 @@ def recording_confidentiality(request, pk: int):
 
 @login_required
 def recording_redacted(request, pk: int):
-    recording = _get(selectors.recording_get, user=request.user, pk=pk)
+    recording = get_or_404(selectors.recording_get, user=request.user, pk=pk)
     form = RedactedCopyForm(request.POST or None, request.FILES or None)
 
     def call(data):
@@ -362,7 +356,7 @@ def device_create(request):
 
 @login_required
 def device_edit(request, pk: int):
-    device = _get(selectors.device_get, user=request.user, pk=pk, action="change")
+    device = get_or_404(selectors.device_get, user=request.user, pk=pk, action="change")
     form = DeviceForm(request.POST or None, instance=device, user=request.user)
 
     def call(data):
@@ -430,7 +424,7 @@ def retrieval_create(request):
 
 @login_required
 def retrieval_decide(request, pk: int):
-    retrieval = _get(selectors.retrieval_get, user=request.user, pk=pk)
+    retrieval = get_or_404(selectors.retrieval_get, user=request.user, pk=pk)
     if not selectors.may_decide(request.user, retrieval):
         raise PermissionDenied
     form = RetrievalDecisionForm(request.POST or None)
@@ -466,7 +460,7 @@ def alert_list(request):
 
 @login_required
 def alert_acknowledge(request, pk: int):
-    alert = _get(lambda **kw: selectors.alert_list(user=request.user).get(**kw), pk=pk)
+    alert = get_or_404(lambda **kw: selectors.alert_list(user=request.user).get(**kw), pk=pk)
     form = AlertAcknowledgeForm(request.POST or None)
     return service_form_page(
         request,

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sanxiang.catalog.selectors import compendium_search
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import clean_text, paginate
+from sanxiang.core.lookups import get_or_404
 from sanxiang.core.permissions import is_superuser
 from sanxiang.core.validation import error_dict
 from sanxiang.ledger.models import LedgerEntry
@@ -31,13 +32,6 @@ from .models import DrawTask, Inspection
 from .workflow import DRAW_TRANSITIONS, DrawStatus, InspectionStatus, PlanStatus
 
 SECTION = "inspections"
-
-
-def _get(selector, **kwargs):
-    try:
-        return selector(**kwargs)
-    except (ObjectDoesNotExist, ValueError):
-        raise Http404 from None
 
 
 def _is_head(user) -> bool:
@@ -117,7 +111,7 @@ def enforcement_plan_create(request):
 
 @login_required
 def enforcement_plan_approve(request, pk: int):
-    plan = _get(selectors.enforcement_plan_get, user=request.user, pk=pk)
+    plan = get_or_404(selectors.enforcement_plan_get, user=request.user, pk=pk)
     return _form_page(
         request,
         form=forms.OpinionForm(request.POST or None),
@@ -181,7 +175,7 @@ def draw_create(request):
 
 @login_required
 def draw_detail(request, pk: int):
-    draw = _get(selectors.draw_get, user=request.user, pk=pk)
+    draw = get_or_404(selectors.draw_get, user=request.user, pk=pk)
     return render(
         request,
         "inspections/draw_detail.html",
@@ -203,7 +197,7 @@ def draw_detail(request, pk: int):
 
 @login_required
 def draw_exclusion_add(request, pk: int):
-    draw = _get(selectors.draw_get, user=request.user, pk=pk)
+    draw = get_or_404(selectors.draw_get, user=request.user, pk=pk)
     return _form_page(
         request,
         form=forms.ExclusionForm(request.POST or None, draw=draw),
@@ -218,7 +212,7 @@ def draw_exclusion_add(request, pk: int):
 @login_required
 @require_POST
 def draw_step(request, pk: int, step: str):
-    draw = _get(selectors.draw_get, user=request.user, pk=pk)
+    draw = get_or_404(selectors.draw_get, user=request.user, pk=pk)
     calls = {
         "commit": (services.draw_commit, _("已冻结名录并公布种子承诺值。")),
         "run": (services.draw_run, _("已抽取。")),
@@ -239,7 +233,7 @@ def draw_step(request, pk: int, step: str):
 @require_GET
 def draw_inputs(request, pk: int):
     """The draw's inputs as JSON (with the seed once drawn): what the public re-runs."""
-    draw = _get(selectors.draw_get, user=request.user, pk=pk)
+    draw = get_or_404(selectors.draw_get, user=request.user, pk=pk)
     if draw.status == DrawStatus.DRAFT:
         raise Http404
     return _json_download(services.published_inputs(draw), f"draw-{draw.pk}.json")
@@ -307,7 +301,7 @@ def plan_create(request):
 
 @login_required
 def plan_detail(request, pk: int):
-    plan = _get(selectors.plan_get, user=request.user, pk=pk)
+    plan = get_or_404(selectors.plan_get, user=request.user, pk=pk)
     user = request.user
     inspection = Inspection.objects.filter(plan=plan).first()
     team = set(plan.officers.values_list("pk", flat=True))
@@ -332,7 +326,7 @@ def plan_detail(request, pk: int):
 @login_required
 @require_POST
 def plan_submit(request, pk: int):
-    plan = _get(selectors.plan_get, user=request.user, pk=pk)
+    plan = get_or_404(selectors.plan_get, user=request.user, pk=pk)
     return _post(
         request,
         lambda: services.inspection_plan_submit(actor=request.user, plan=plan),
@@ -343,7 +337,7 @@ def plan_submit(request, pk: int):
 
 @login_required
 def plan_approve(request, pk: int):
-    plan = _get(selectors.plan_get, user=request.user, pk=pk)
+    plan = get_or_404(selectors.plan_get, user=request.user, pk=pk)
     return _form_page(
         request,
         form=forms.OpinionForm(request.POST or None),
@@ -357,7 +351,7 @@ def plan_approve(request, pk: int):
 
 @login_required
 def plan_return(request, pk: int):
-    plan = _get(selectors.plan_get, user=request.user, pk=pk)
+    plan = get_or_404(selectors.plan_get, user=request.user, pk=pk)
     return _form_page(
         request,
         form=forms.ReasonForm(request.POST or None),
@@ -371,7 +365,7 @@ def plan_return(request, pk: int):
 
 @login_required
 def inspection_open(request, pk: int):
-    plan = _get(selectors.plan_get, user=request.user, pk=pk)
+    plan = get_or_404(selectors.plan_get, user=request.user, pk=pk)
     return _form_page(
         request,
         form=forms.OpenInspectionForm(request.POST or None, plan=plan),
@@ -403,7 +397,7 @@ def inspection_timeline(inspection) -> list[LedgerEntry]:
 
 @login_required
 def inspection_detail(request, pk: int):
-    inspection = _get(selectors.inspection_get, user=request.user, pk=pk)
+    inspection = get_or_404(selectors.inspection_get, user=request.user, pk=pk)
     user = request.user
     team = set(inspection.officers.values_list("pk", flat=True))
     return render(
@@ -431,7 +425,7 @@ def inspection_detail(request, pk: int):
 @login_required
 def finding_add(request, pk: int):
     """JL-TXT-3c: search the compendium in force, pick an entry, add the concrete facts."""
-    inspection = _get(selectors.inspection_get, user=request.user, pk=pk)
+    inspection = get_or_404(selectors.inspection_get, user=request.user, pk=pk)
     q = clean_text(request, "q", 50)
     entries = compendium_search(agency=inspection.agency, q=q, on=inspection.inspected_on)
     entry_id = request.POST.get("entry") or request.GET.get("entry", "")
@@ -472,7 +466,7 @@ def finding_add(request, pk: int):
 
 @login_required
 def measure_add(request, pk: int):
-    inspection = _get(selectors.inspection_get, user=request.user, pk=pk)
+    inspection = get_or_404(selectors.inspection_get, user=request.user, pk=pk)
     return _form_page(
         request,
         form=forms.MeasureForm(request.POST or None, inspection=inspection),
@@ -488,7 +482,7 @@ def measure_add(request, pk: int):
 
 @login_required
 def inspection_complete(request, pk: int):
-    inspection = _get(selectors.inspection_get, user=request.user, pk=pk)
+    inspection = get_or_404(selectors.inspection_get, user=request.user, pk=pk)
     return _form_page(
         request,
         form=forms.CompleteForm(request.POST or None),
@@ -504,7 +498,7 @@ def inspection_complete(request, pk: int):
 
 @login_required
 def inspection_close(request, pk: int):
-    inspection = _get(selectors.inspection_get, user=request.user, pk=pk)
+    inspection = get_or_404(selectors.inspection_get, user=request.user, pk=pk)
     return _form_page(
         request,
         form=forms.CloseForm(request.POST or None),
@@ -520,7 +514,7 @@ def inspection_close(request, pk: int):
 
 @login_required
 def measure_verify(request, pk: int):
-    measure = _get(selectors.measure_get, user=request.user, pk=pk)
+    measure = get_or_404(selectors.measure_get, user=request.user, pk=pk)
     return _form_page(
         request,
         form=forms.VerifyForm(request.POST or None),
@@ -559,7 +553,7 @@ def public_draw_list(request):
 
 @require_GET
 def public_draw_detail(request, pk: int):
-    draw = _get(selectors.public_draw_get, pk=pk)
+    draw = get_or_404(selectors.public_draw_get, pk=pk)
     published = draw.status == DrawStatus.PUBLISHED
     tasks = selectors.draw_tasks(draw) if published else []
     names = {m["id"]: m["name"] for m in draw.inputs.get("mines", [])}
@@ -591,7 +585,7 @@ def public_draw_detail(request, pk: int):
 
 @require_GET
 def public_draw_json(request, pk: int):
-    draw = _get(selectors.public_draw_get, pk=pk)
+    draw = get_or_404(selectors.public_draw_get, pk=pk)
     data = services.published_inputs(draw)
     if draw.status != DrawStatus.PUBLISHED:
         data = {"commitment": draw.commitment, "status": draw.status}
@@ -614,7 +608,7 @@ def document_pdf(request, pk: int):
     from sanxiang.core.blobstore import blob_open
     from sanxiang.documents.models import Document
 
-    document = _get(
+    document = get_or_404(
         lambda **kw: Document.objects.restrict(request.user).select_related("number").get(**kw),
         pk=pk,
     )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from sanxiang.core.forms import add_service_errors
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import clean_int, clean_text, paginate
+from sanxiang.core.lookups import get_or_404
 from sanxiang.core.permissions import is_superuser
 from sanxiang.ledger.selectors import object_history
 
@@ -21,13 +21,6 @@ from . import selectors, services
 from .forms import AdviserForm, AgencyForm, CertificateForm, CertificateStatusForm, StaffForm
 from .models import AgencyLevel, CertificateStatus
 from .roles import ORG_ADMIN_ROLES, Role
-
-
-def _get(selector, **kwargs):
-    try:
-        return selector(**kwargs)
-    except ObjectDoesNotExist:
-        raise Http404 from None
 
 
 def _may_edit(user) -> bool:
@@ -50,7 +43,7 @@ def agency_list(request):
 
 @login_required
 def agency_detail(request, pk: int):
-    agency = _get(selectors.agency_get, user=request.user, pk=pk)
+    agency = get_or_404(selectors.agency_get, user=request.user, pk=pk)
     return render(
         request,
         "org/agency_detail.html",
@@ -82,7 +75,7 @@ def agency_create(request):
 
 @login_required
 def agency_edit(request, pk: int):
-    agency = _get(selectors.agency_get, user=request.user, pk=pk, action="change")
+    agency = get_or_404(selectors.agency_get, user=request.user, pk=pk, action="change")
     form = AgencyForm(request.POST or None, instance=agency, user=request.user)
 
     def call(data):
@@ -122,7 +115,7 @@ def staff_list(request):
 
 @login_required
 def staff_detail(request, pk: int):
-    staff = _get(selectors.staff_get, user=request.user, pk=pk)
+    staff = get_or_404(selectors.staff_get, user=request.user, pk=pk)
     may_edit = _may_edit(request.user)
     return render(
         request,
@@ -161,7 +154,7 @@ def staff_create(request):
 
 @login_required
 def staff_edit(request, pk: int):
-    staff = _get(selectors.staff_get, user=request.user, pk=pk, action="change")
+    staff = get_or_404(selectors.staff_get, user=request.user, pk=pk, action="change")
     form = StaffForm(request.POST or None, instance=staff, user=request.user)
 
     def call(data):
@@ -184,7 +177,7 @@ def staff_edit(request, pk: int):
 @login_required
 @require_POST
 def certificate_issue(request, pk: int):
-    staff = _get(selectors.staff_get, user=request.user, pk=pk, action="change")
+    staff = get_or_404(selectors.staff_get, user=request.user, pk=pk, action="change")
     form = CertificateForm(request.POST, prefix="cert")
     if form.is_valid():
         try:
@@ -213,7 +206,7 @@ def certificate_issue(request, pk: int):
 @login_required
 @require_POST
 def certificate_set_status(request, pk: int):
-    certificate = _get(
+    certificate = get_or_404(
         lambda **kw: selectors.certificate_list(user=kw["user"]).get(pk=kw["pk"]),
         user=request.user,
         pk=pk,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.core.forms import add_service_errors
 from sanxiang.core.listing import clean_int, clean_text, paginate
+from sanxiang.core.lookups import get_or_404
 from sanxiang.core.permissions import is_superuser
 from sanxiang.core.validation import error_dict
 from sanxiang.core.workdays import working_days_between
@@ -39,13 +40,6 @@ from .workflow import PREPARING, PublicationStatus, available_actions
 
 SECTION = "publicity"
 S = PublicationStatus
-
-
-def _get(selector, **kwargs):
-    try:
-        return selector(**kwargs)
-    except (ObjectDoesNotExist, ValueError):
-        raise Http404 from None
 
 
 def _report_errors(request, exc: ValidationError) -> None:
@@ -193,7 +187,7 @@ def _actions_for(user, publication) -> list[dict]:
 
 @login_required
 def publication_detail(request, pk: int):
-    publication = _get(selectors.publication_get, user=request.user, pk=pk)
+    publication = get_or_404(selectors.publication_get, user=request.user, pk=pk)
     redactions = redaction.current_redactions(publication)
     editable = publication.status == S.DRAFT and (
         request.user.has_role("publicity_editor") or is_superuser(request.user)
@@ -230,7 +224,7 @@ def publication_detail(request, pk: int):
 def publication_action(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404
-    publication = _get(selectors.publication_get, user=request.user, pk=pk)
+    publication = get_or_404(selectors.publication_get, user=request.user, pk=pk)
     form_class, call, success = ACTIONS[action]
     form = form_class(request.POST, prefix=action)
     if not form.is_valid():
@@ -251,7 +245,7 @@ def publication_action(request, pk: int, action: str):
 
 @login_required
 def publication_edit(request, pk: int):
-    publication = _get(selectors.publication_get, user=request.user, pk=pk, action="change")
+    publication = get_or_404(selectors.publication_get, user=request.user, pk=pk, action="change")
     initial = {k: v for k, v in publication.fields.items()}
     form = LayoutForm(
         request.POST or None,
@@ -324,7 +318,7 @@ def publication_new(request):
 @login_required
 @require_POST
 def redaction_add(request, pk: int):
-    publication = _get(selectors.publication_get, user=request.user, pk=pk)
+    publication = get_or_404(selectors.publication_get, user=request.user, pk=pk)
     form = RedactionAddForm(request.POST, category=publication.category)
     if form.is_valid():
         try:
@@ -343,7 +337,7 @@ def redaction_add(request, pk: int):
 @login_required
 @require_POST
 def redaction_set(request, pk: int, redaction_id: int):
-    publication = _get(selectors.publication_get, user=request.user, pk=pk)
+    publication = get_or_404(selectors.publication_get, user=request.user, pk=pk)
     mark = Redaction.objects.filter(pk=redaction_id, publication=publication).first()
     if mark is None:
         raise Http404
@@ -416,7 +410,7 @@ def report_list(request):
 
 @login_required
 def report_detail(request, pk: int):
-    report = _get(selectors.report_get, user=request.user, pk=pk)
+    report = get_or_404(selectors.report_get, user=request.user, pk=pk)
     return render(
         request,
         "publicity/report_detail.html",
@@ -436,7 +430,7 @@ def report_detail(request, pk: int):
 @login_required
 @require_POST
 def report_action(request, pk: int, action: str):
-    report = _get(selectors.report_get, user=request.user, pk=pk)
+    report = get_or_404(selectors.report_get, user=request.user, pk=pk)
     try:
         if action == "approve":
             annual.annual_report_approve(actor=request.user, report=report)
@@ -455,7 +449,7 @@ def report_action(request, pk: int, action: str):
 
 @login_required
 def report_pdf(request, pk: int):
-    report = _get(selectors.report_get, user=request.user, pk=pk)
+    report = get_or_404(selectors.report_get, user=request.user, pk=pk)
     response = HttpResponse(annual.render_report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="annual-report-{report.agency_id}-{report.year}.pdf"'

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import clean_int, clean_text, paginate
+from sanxiang.core.lookups import get_or_404
 from sanxiang.core.permissions import is_superuser
 from sanxiang.ledger.selectors import object_history
 from sanxiang.org.roles import REGISTRY_EDITOR_ROLES
@@ -19,13 +19,6 @@ from sanxiang.org.selectors import agency_list
 from . import selectors, services
 from .forms import MineForm, PersonForm
 from .models import MineStatus
-
-
-def _get(selector, **kwargs):
-    try:
-        return selector(**kwargs)
-    except ObjectDoesNotExist:
-        raise Http404 from None
 
 
 def _may_edit(user) -> bool:
@@ -56,7 +49,7 @@ def mine_list(request):
 
 @login_required
 def mine_detail(request, pk: int):
-    mine = _get(selectors.mine_get, user=request.user, pk=pk)
+    mine = get_or_404(selectors.mine_get, user=request.user, pk=pk)
     return render(
         request,
         "registry/mine_detail.html",
@@ -88,7 +81,7 @@ def mine_create(request):
 
 @login_required
 def mine_edit(request, pk: int):
-    mine = _get(selectors.mine_get, user=request.user, pk=pk, action="change")
+    mine = get_or_404(selectors.mine_get, user=request.user, pk=pk, action="change")
     form = MineForm(request.POST or None, instance=mine, user=request.user)
     return service_form_page(
         request,
@@ -116,7 +109,7 @@ def person_list(request):
 
 @login_required
 def person_detail(request, pk: int):
-    person = _get(selectors.person_get, user=request.user, pk=pk)
+    person = get_or_404(selectors.person_get, user=request.user, pk=pk)
     return render(
         request,
         "registry/person_detail.html",
@@ -150,7 +143,7 @@ def person_create(request):
 
 @login_required
 def person_edit(request, pk: int):
-    person = _get(selectors.person_get, user=request.user, pk=pk, action="change")
+    person = get_or_404(selectors.person_get, user=request.user, pk=pk, action="change")
     if not selectors.may_see_personal_data(request.user, person):
         raise Http404
     form = PersonForm(request.POST or None, instance=person, user=request.user)

@@ -6,7 +6,7 @@ JavaScript; HTMX only loads a step's form into the review page."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from sanxiang.cases.models import Proposal
 from sanxiang.core.blobstore import blob_open
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import clean_int, clean_text, paginate
+from sanxiang.core.lookups import get_or_404
 from sanxiang.documents.models import Document
 from sanxiang.ledger.services import object_type_of
 from sanxiang.org.roles import Role
@@ -29,13 +30,6 @@ from .models import ChecklistItem
 from .workflow import ReviewStatus
 
 SECTION = "review"
-
-
-def _get(selector, **kwargs):
-    try:
-        return selector(**kwargs)
-    except (ObjectDoesNotExist, ValueError):
-        raise Http404 from None
 
 
 @login_required
@@ -79,7 +73,7 @@ def review_list(request):
 @login_required
 def review_submit(request, proposal_pk: int):
     """The case side sends a proposed major decision to the review office (SH-CONT-2)."""
-    proposal = _get(
+    proposal = get_or_404(
         lambda pk: Proposal.objects.restrict(request.user).select_related("case").get(pk=pk),
         pk=proposal_pk,
     )
@@ -117,7 +111,7 @@ def _documents(review):
 
 @login_required
 def review_detail(request, pk: int):
-    review = _get(selectors.review_get, user=request.user, pk=pk)
+    review = get_or_404(selectors.review_get, user=request.user, pk=pk)
     user = request.user
     submissions = list(
         review.submissions.select_related("declared_by", "case_report__number", "proposal")
@@ -159,7 +153,7 @@ def review_detail(request, pk: int):
 @login_required
 def review_step(request, pk: int, action: str):
     """One step as a form; the service decides whether it may happen."""
-    review = _get(selectors.review_get, user=request.user, pk=pk)
+    review = get_or_404(selectors.review_get, user=request.user, pk=pk)
     step = STEPS.get(action)
     if step is None:
         raise Http404
@@ -192,7 +186,7 @@ def review_step(request, pk: int, action: str):
 def document_pdf(request, pk: int, document_pk: int):
     """An opinion or collective record of a review the user may see (even when the review office
     is a superior agency's, whose documents the case side could not otherwise open)."""
-    review = _get(selectors.review_get, user=request.user, pk=pk)
+    review = get_or_404(selectors.review_get, user=request.user, pk=pk)
     document = (
         _documents(review).filter(pk=document_pk).first()
         or Document.objects.filter(
