@@ -101,6 +101,22 @@ def test_fixity_names_a_changed_missing_and_untracked_file(own_store, people):
     assert str(changed) in paths
 
 
+def test_ledger_verify_names_a_changed_original(own_store, people):
+    recording = factories.recording(actor=people["officer"])
+    call_command("ledger_verify", "--skip-objects", stdout=io.StringIO())
+    changed = own_store / recording.blob_path
+    changed.chmod(0o644)
+    content = bytearray(changed.read_bytes())
+    content[0] ^= 0x01
+    changed.write_bytes(bytes(content))
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ledger_verify", "--json", "--skip-objects", stdout=out)
+    fixity_result = json.loads(out.getvalue())["fixity"]
+    assert not fixity_result["ok"]
+    assert [p["local_path"] for p in fixity_result["problems"]] == [str(changed)]
+
+
 def test_parse_range():
     assert parse_range(None, 1000) is None
     assert parse_range("bytes=0-99", 1000) == (0, 99)

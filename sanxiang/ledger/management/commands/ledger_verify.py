@@ -3,7 +3,9 @@
 import json
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from sanxiang.ledger.checkpoint import NoteError, NoteVerifier
 from sanxiang.ledger.verification import verify_ledger
@@ -32,6 +34,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--skip-objects", action="store_true", help="不检查业务对象")
         parser.add_argument("--workers", type=int, help="并行进程数（默认按 CPU 核数）")
+        parser.add_argument(
+            "--skip-fixity",
+            action="store_true",
+            help="不重新核验存储文件（音像证据原件、文书 PDF）",
+        )
 
     def handle(self, *args, **options):
         external = [(f"外部检查点 {path}", self._read(path)) for path in options["checkpoint"]]
@@ -42,12 +49,36 @@ class Command(BaseCommand):
             check_objects=not options["skip_objects"],
             workers=options["workers"],
         )
+        fixity = None if options["skip_fixity"] else self._fixity()
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            result = report.as_dict()
+            if fixity is not None:
+                result["fixity"] = {
+                    "ok": fixity.ok,
+                    "checked": fixity.checked,
+                    "problems": [problem.as_dict() for problem in fixity.problems],
+                }
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(report.text(), ending="")
-        if not report.ok:
+            if fixity is not None:
+                self.stdout.write(fixity.text())
+        if not report.ok or (fixity is not None and not fixity.ok):
             raise CommandError("账本校验未通过。", returncode=1)
+
+    @staticmethod
+    def _fixity():
+        """JL-USE-3: stored originals re-hashed, so a file changed or lost on disk is named here.
+
+        Only files the records point to count here; stray files nobody refers to (for example
+        left by a rolled-back issuance) are reported by ``evidence_fixity``, not as a break.
+        """
+        if not apps.is_installed("sanxiang.evidence"):
+            return None
+        report = import_string("sanxiang.evidence.fixity.fixity_report")()
+        untracked = import_string("sanxiang.evidence.fixity.UNTRACKED")
+        report.problems = [p for p in report.problems if p.kind != untracked]
+        return report
 
     @staticmethod
     def _read(path: Path) -> str:
