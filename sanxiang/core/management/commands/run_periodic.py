@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 # (command, arguments, run every N loop rounds); a round is --interval seconds.
 JOBS: tuple[tuple[str, tuple[str, ...], int], ...] = (
@@ -39,8 +39,8 @@ class Command(BaseCommand):
                     continue
                 try:
                     call_command(name, *arguments, stdout=self.stdout, stderr=self.stderr)
-                except SystemExit as exit_:  # a job reporting problems exits non-zero
-                    self.stderr.write(f"{name} 报告了问题（退出码 {exit_.code}）")
+                except CommandError as problems:  # a job that found problems says so and fails
+                    self.stderr.write(f"{name} 报告了问题：{problems}")
                 except Exception as exc:  # one failing job must not stop the others
                     self.stderr.write(f"{name} 运行失败：{exc!r}")
             if not loop:
