@@ -18,7 +18,7 @@ JOBS: tuple[tuple[str, tuple[str, ...], int], ...] = (
     ("catalog_publish_due", (), 1),
     ("review_alerts", (), 1),
     ("publicity_tick", (), 1),
-    ("ledger_checkpoint", (), 1),
+    ("ledger_checkpoint", ("--if-grown",), 1),
     ("evidence_expire_uploads", (), 6),
     ("evidence_fixity", (), 144),
 )
