@@ -195,6 +195,8 @@ TASKS = {"default": TASK_BACKENDS[env("SANXIANG_TASK_BACKEND", "db")]}
 SANXIANG_KEY_DIR = Path(env("SANXIANG_KEY_DIR", str(DATA_DIR / "keys"))).resolve()
 SANXIANG_LEDGER_HASH = env("SANXIANG_LEDGER_HASH", "sm3")
 SANXIANG_LEDGER_ORIGIN = env("SANXIANG_LEDGER_ORIGIN", "sanxiang.example/ledger")
+# How often the periodic job signs a checkpoint when the log has grown (ADR 0004).
+SANXIANG_CHECKPOINT_INTERVAL_SECONDS = int(env("SANXIANG_CHECKPOINT_INTERVAL_SECONDS", "3600"))
 
 LOGGING = {
     "version": 1,

@@ -22,13 +22,11 @@ from sanxiang.core.audit import audit_context
 
 from . import services
 
-DEFAULT_INTERVAL_SECONDS = 3600
 logger = logging.getLogger(__name__)
 
 
 def checkpoint_interval() -> datetime.timedelta:
-    seconds = getattr(settings, "SANXIANG_CHECKPOINT_INTERVAL_SECONDS", DEFAULT_INTERVAL_SECONDS)
-    return datetime.timedelta(seconds=int(seconds))
+    return datetime.timedelta(seconds=settings.SANXIANG_CHECKPOINT_INTERVAL_SECONDS)
 
 
 @task()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -129,6 +134,32 @@ def test_tick_signs_only_when_grown_and_does_not_recurse_on_the_immediate_backen
     factories.mine(agency=province["a"])
     assert tasks.checkpoint_tick.enqueue().return_value == size + 1
     assert list(Checkpoint.objects.values_list("tree_size", flat=True)) == [size + 1, size]
+
+
+def test_checkpoint_interval_is_a_declared_setting_from_the_environment(tmp_path):
+    """SANXIANG_CHECKPOINT_INTERVAL_SECONDS: one hour unless the environment says otherwise."""
+
+    def declared(value: str | None) -> str:
+        env = dict(os.environ, SANXIANG_DATA_DIR=str(tmp_path))
+        env.pop("SANXIANG_CHECKPOINT_INTERVAL_SECONDS", None)
+        if value is not None:
+            env["SANXIANG_CHECKPOINT_INTERVAL_SECONDS"] = value
+        code = "import config.settings.base as b; print(b.SANXIANG_CHECKPOINT_INTERVAL_SECONDS)"
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=Path(__file__).resolve().parents[3],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert declared(None) == "3600" and declared("900") == "900"
+    assert isinstance(settings.SANXIANG_CHECKPOINT_INTERVAL_SECONDS, int)
+    with override_settings(SANXIANG_CHECKPOINT_INTERVAL_SECONDS=120):
+        assert tasks.checkpoint_interval() == datetime.timedelta(seconds=120)
 
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
