@@ -24,6 +24,7 @@ WORKFLOW_NAMES = {
     "inspection": _("行政检查流程"),
     "coercion": _("行政强制流程"),
     "penalty": _("行政处罚流程"),
+    "legal_review": _("重大执法决定法制审核流程"),
 }
 
 # Keys whose transition table exists: key → module with TRANSITIONS (and STATES, INITIAL).
@@ -31,6 +32,7 @@ WORKFLOW_TABLES = {
     "catalog_publication": "sanxiang.catalog.workflow",
     "inspection": "sanxiang.inspections.workflow",
     "penalty": "sanxiang.cases.workflow",
+    "legal_review": "sanxiang.review.workflow",
 }
 
 

@@ -62,7 +62,7 @@ def test_public_pages_in_chromium(page, published, output_dir):
 
     page.click("nav >> text=执法程序与服务指南")
     chart = page.locator("svg.flowchart")
-    assert chart.count() == 3 and chart.first.is_visible()
+    assert chart.count() == 4 and chart.first.is_visible()
     assert "待负责人审批" in chart.first.inner_html()
     chart.first.screenshot(path=str(output_dir / "flowchart.png"))
     page.screenshot(path=str(output_dir / "procedures.png"), full_page=True)

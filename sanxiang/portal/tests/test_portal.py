@@ -134,9 +134,12 @@ def test_procedures_are_drawn_from_the_workflow_table(samples):
         assert str(status.label) in svg
     for label in ("提交法制审核", "审核通过", "负责人批准", "到生效日期公布", "退回修改"):
         assert label in svg
-    # Catalog publication, inspection and penalty have workflow tables; the other guides
-    # (licensing, coercion) have none yet and stay text only.
-    assert html.count("<svg") == 3
+    # Catalog publication, inspection, penalty and legal review have workflow tables; the
+    # other guides (licensing, coercion) have none yet and stay text only.
+    assert html.count("<svg") == 4
+    review = html[html.index("SH-001") :]
+    assert "重大执法决定法制审核程序" in review and "重大执法决定法制审核流程" in review
+    assert "<svg" in review and "有异议（待集体讨论）" in review
     assert "流程图将在系统相应执法流程上线后" in html
 
 
@@ -152,7 +155,7 @@ def test_registering_a_workflow_table_adds_its_flowchart(samples, monkeypatch):
         html = get("/public/procedures/")
     finally:
         procedures._chart.cache_clear()
-    assert html.count("<svg") == 3 and "已立案" in html and "结案" in html
+    assert html.count("<svg") == 4 and "已立案" in html and "结案" in html
 
 
 def test_certificate_check(province):

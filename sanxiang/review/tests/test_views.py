@@ -141,3 +141,21 @@ def test_inquiry_and_withdrawal(major_case, team):
     assert officer.post(f"/review/{review.pk}/do/withdraw/", {"reason": "x"}).status_code == 400
     review.refresh_from_db()
     assert review.status == ReviewStatus.IN_REVIEW  # in review: no withdrawal
+
+
+def test_the_review_workflow_is_drawn_as_a_flowchart():
+    """GS-PRE-2.4: the legal review's transition table is registered for the published
+    procedures (the page itself: ``portal/tests/test_portal.py``)."""
+    from sanxiang.catalog.procedures import WORKFLOW_TABLES, workflow_chart, workflow_steps
+    from sanxiang.review.workflow import TRANSITIONS
+
+    assert WORKFLOW_TABLES["legal_review"] == "sanxiang.review.workflow"
+    chart = workflow_chart("legal_review")
+    assert chart.startswith("<svg") and "重大执法决定法制审核流程" in chart
+    for status in ReviewStatus:
+        assert str(status.label) in chart
+    for transition in TRANSITIONS:
+        assert str(transition.label) in chart
+    steps = workflow_steps("legal_review")
+    assert ("审核中", "提出同意的审核意见", "审核通过") in steps
+    assert ("已提出审核意见（退回承办机构）", "对审核意见提出异议", "有异议（待集体讨论）") in steps
