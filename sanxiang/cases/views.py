@@ -15,6 +15,7 @@ from sanxiang.core.lookups import get_or_404
 from sanxiang.evidence.models import Activity, Recording
 from sanxiang.inspections import selectors as inspection_selectors
 from sanxiang.org.roles import Role
+from sanxiang.review import selectors as review_selectors
 
 from . import gate, recordings, selectors, services
 from .forms import HIDDEN_BUTTONS, STEPS, FileCaseForm
@@ -129,6 +130,7 @@ def case_detail(request, pk: int):
             "services": case.services.select_related("receipt__number"),
             "payments": case.payments.all(),
             "clearances": case.clearances.select_related("reviewer"),
+            "reviews": review_selectors.case_reviews(user=user, case=case),
             "recordings": Recording.objects.restrict(user).filter(
                 subject_type="cases.case", subject_id=str(case.pk)
             ),

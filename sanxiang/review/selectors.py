@@ -122,6 +122,66 @@ def case_side_reviews(*, user: Staff) -> QuerySet[Review]:
 
 
 @dataclass
+class ReviewRound:
+    """One round (送审) of a review as the case page lists it: when it was submitted, what
+    came of it, and the review's due date for that round (SH-RESP-2)."""
+
+    number: int
+    submitted_at: datetime.datetime
+    outcome: str
+    due_on: datetime.date | None = None
+    due_provisional: bool = False
+    overdue: bool = False
+
+
+@dataclass
+class CaseReview:
+    review: Review
+    rounds: list[ReviewRound]
+
+
+def case_reviews(*, user: Staff, case: Case) -> list[CaseReview]:
+    """The legal reviews of ``case`` the user may see (``review_list``'s scope), oldest first,
+    each with its rounds, newest round first."""
+    reviews = (
+        review_list(user=user)
+        .filter(case=case)
+        .prefetch_related("submissions", "opinions")
+        .order_by("created_at", "pk")
+    )
+    today = timezone.localdate()
+    out = []
+    for review in reviews:
+        opinions = {o.submission_id: o for o in review.opinions.all()}
+        rounds = []
+        for submission in sorted(review.submissions.all(), key=lambda s: -s.round):
+            opinion = opinions.get(submission.pk)
+            if opinion is not None:
+                row = ReviewRound(
+                    submission.round,
+                    submission.declared_at,
+                    _("审核意见：%(kind)s") % {"kind": opinion.get_kind_display()},
+                    opinion.due_on,
+                    overdue=opinion.overdue,
+                )
+            elif submission.round == review.round:
+                running = review.status == ReviewStatus.IN_REVIEW and review.due_on is not None
+                row = ReviewRound(
+                    submission.round,
+                    submission.declared_at,
+                    review.get_status_display(),
+                    review.due_on if running else None,
+                    review.due_provisional if running else False,
+                    running and review.due_on < today,
+                )
+            else:  # returned as incomplete, or superseded by a changed proposal
+                row = ReviewRound(submission.round, submission.declared_at, _("未提出审核意见"))
+            rounds.append(row)
+        out.append(CaseReview(review, rounds))
+    return out
+
+
+@dataclass
 class Submittable:
     case: Case
     proposal: Proposal

@@ -143,6 +143,57 @@ def test_inquiry_and_withdrawal(major_case, team):
     assert review.status == ReviewStatus.IN_REVIEW  # in review: no withdrawal
 
 
+def test_the_case_page_lists_its_reviews_with_rounds_status_and_due_dates(
+    major_case, team, province
+):
+    """The case page links to its legal review and shows each round: when it was submitted,
+    the opinion or the state it is in, and its due date (SH-RESP-2) — for those who may see
+    the review (``review_list``'s scope), and for nobody else."""
+    from sanxiang.cases import services as cases
+    from sanxiang.review import selectors, services
+
+    officer, reviewer, head = team["officer"], team["reviewer"], team["head"]
+    page = _client(officer).get(f"/cases/{major_case.pk}/").content.decode()
+    assert 'id="reviews"' not in page  # nothing submitted yet
+    review = factories.review_in_progress(
+        review=factories.review_submitted(case=major_case, officer=officer), reviewer=reviewer
+    )
+    factories.review_checklist(
+        review=review, reviewer=reviewer, problems={"law_discretion": "罚款幅度超出裁量基准。"}
+    )
+    first = services.opinion_issue(
+        actor=reviewer,
+        review=review,
+        kind="change",
+        reasons="罚款数额与裁量基准不符。",
+        grounds=["discretion"],
+        proposed_change="建议处以罚款人民币5万元。",
+    )
+    case = cases.case_reinvestigate(actor=officer, case=major_case, reason="按审核意见变更")
+    case = factories.case_to_decision(case=case, officer=officer, head=head, fine="50000")
+    review = services.review_resubmit(
+        actor=officer, review=review, response="已采纳变更意见。", declaration=True
+    )
+    review = services.review_receive(actor=reviewer, review=review)
+
+    page = _client(officer).get(f"/cases/{case.pk}/").content.decode()
+    section = page[page.index('id="reviews"') :]
+    section = section[: section.index("</table>")]
+    assert f'href="/review/{review.pk}/"' in section and "审核中" in section
+    assert "第2轮" in section and "第1轮" in section and "审核意见：变更" in section
+    assert section.index("第2轮") < section.index("第1轮")  # newest round first
+    assert review.due_on.isoformat() in section and first.due_on.isoformat() in section
+    rows = selectors.case_reviews(user=officer, case=case)
+    assert [r.number for r in rows[0].rounds] == [2, 1]
+    assert rows[0].rounds[0].due_on == review.due_on and not rows[0].rounds[0].overdue
+
+    superior = factories.head(agency=province["provincial"])
+    assert selectors.case_reviews(user=superior, case=case)[0].review == review
+    sibling = factories.head(agency=province["b"])
+    assert selectors.case_reviews(user=sibling, case=case) == []
+    assert _client(sibling).get(f"/cases/{case.pk}/").status_code == 404
+
+
 def test_the_review_workflow_is_drawn_as_a_flowchart():
     """GS-PRE-2.4: the legal review's transition table is registered for the published
     procedures (the page itself: ``portal/tests/test_portal.py``)."""
