@@ -46,7 +46,7 @@ from .models import (
     Statement,
     StatementKind,
 )
-from .signals import decision_issued
+from .signals import coercive_measure_taken, decision_issued
 from .steps import begin, case_checklists, finish
 from .workflow import OFFICERS, CaseStatus
 
@@ -440,6 +440,8 @@ def emergency_measure_execute(
             "post_review_due": due.date,
         },
     )
+    act_id = act.pk
+    transaction.on_commit(lambda: coercive_measure_taken.send(sender=CaseAct, case_act_id=act_id))
     return act
 
 

@@ -3,6 +3,7 @@ inspection plans (检查方案), on-site inspections, findings and on-site measu
 
 Each service is one transaction: it checks permission and preconditions, validates every
 field (all errors at once, nothing saved on error), changes state and appends the ledger event.
+Closing an inspection and taking an on-site measure send their signal (``signals.py``) on commit.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from .models import (
     RelationKind,
     Verification,
 )
+from .signals import inspection_closed, onsite_measure_taken
 from .workflow import (
     HEADS,
     OFFICERS,
@@ -1094,6 +1096,10 @@ def onsite_measure_take(
         obj=measure,
         details={"kind": kind, "document": document.number.text, "due_on": measure.due_on},
     )
+    measure_id = measure.pk
+    transaction.on_commit(
+        lambda: onsite_measure_taken.send(sender=OnsiteMeasure, measure_id=measure_id)
+    )
     return measure
 
 
@@ -1256,4 +1262,8 @@ def inspection_close(*, actor: Staff, inspection: Inspection, result_summary: st
     inspection.closed_at = timezone.now()
     inspection.save()
     ledger_append(actor=actor, action="inspection.close", obj=inspection)
+    inspection_id = inspection.pk
+    transaction.on_commit(
+        lambda: inspection_closed.send(sender=Inspection, inspection_id=inspection_id)
+    )
     return inspection

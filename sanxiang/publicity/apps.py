@@ -1,15 +1,5 @@
-import importlib
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-
-# Signals other apps send on commit, and who listens here. The inspections signals do not exist
-# yet (see docs/decisions/0050…); they are connected as soon as the module defines them.
-OPTIONAL_SIGNALS = (
-    ("sanxiang.inspections.signals", "inspection_closed", "on_inspection_closed"),
-    ("sanxiang.inspections.signals", "onsite_measure_taken", "on_measure_taken"),
-    ("sanxiang.cases.signals", "coercive_measure_taken", "on_measure_taken"),
-)
 
 
 class PublicityConfig(AppConfig):
@@ -18,16 +8,19 @@ class PublicityConfig(AppConfig):
     verbose_name = _("执法结果公示")
 
     def ready(self) -> None:
-        from sanxiang.cases.signals import decision_issued
+        """GS-POST-1: decisions other apps take, sent on commit, become publication drafts."""
+        from sanxiang.cases.signals import coercive_measure_taken, decision_issued
+        from sanxiang.inspections.signals import inspection_closed, onsite_measure_taken
 
         from . import handlers
 
         decision_issued.connect(handlers.on_decision_issued, dispatch_uid="publicity.decision")
-        for module_name, signal_name, receiver in OPTIONAL_SIGNALS:
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
-            signal = getattr(module, signal_name, None)
-            if signal is not None:
-                signal.connect(getattr(handlers, receiver), dispatch_uid=f"publicity.{signal_name}")
+        inspection_closed.connect(
+            handlers.on_inspection_closed, dispatch_uid="publicity.inspection_closed"
+        )
+        onsite_measure_taken.connect(
+            handlers.on_measure_taken, dispatch_uid="publicity.onsite_measure_taken"
+        )
+        coercive_measure_taken.connect(
+            handlers.on_measure_taken, dispatch_uid="publicity.coercive_measure_taken"
+        )

@@ -1020,19 +1020,51 @@ def publications_expire_due(*, today: datetime.date | None = None) -> list[Publi
 
 
 def drafts_backfill(*, since: datetime.date | None = None) -> list[Publication]:
-    """Create the drafts a missed signal did not (daily sweep): decided cases without one."""
-    from sanxiang.cases.models import Case
+    """Create the drafts a missed signal did not (daily sweep, GS-POST-1): decided cases,
+    closed inspections and coercive measures — on-site or a case's emergency measure — without
+    one, decided on or after ``since``."""
+    from sanxiang.cases.models import ActKind, Case, CaseAct
+    from sanxiang.inspections.models import Inspection, OnsiteMeasure
+    from sanxiang.inspections.workflow import InspectionStatus
 
+    start = (
+        timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+        if since is not None
+        else None
+    )
     cases = Case.objects.filter(decided_on__isnull=False)
+    inspections = Inspection.objects.filter(status=InspectionStatus.CLOSED)
+    measures = OnsiteMeasure.objects.filter(kind__in=COERCIVE_ONSITE_MEASURES)
+    acts = CaseAct.objects.filter(
+        kind=ActKind.EMERGENCY_MEASURE, measure__in=COERCIVE_CASE_MEASURES
+    )
     if since is not None:
         cases = cases.filter(decided_on__gte=since)
-    have = set(
-        Publication.objects.filter(source_type="cases.case").values_list("source_id", flat=True)
+        inspections = inspections.filter(closed_at__gte=start)
+        measures = measures.filter(created_at__gte=start)
+        acts = acts.filter(started_at__gte=start)
+    sweeps = (
+        ("cases.case", cases, lambda pk: publication_draft_for_case(case_id=pk)),
+        (
+            "inspections.inspection",
+            inspections,
+            lambda pk: publication_draft_for_inspection(inspection_id=pk),
+        ),
+        (
+            "inspections.onsitemeasure",
+            measures,
+            lambda pk: publication_draft_for_measure(measure_id=pk),
+        ),
+        ("cases.caseact", acts, lambda pk: publication_draft_for_measure(case_act_id=pk)),
     )
     created = []
-    for pk in cases.values_list("pk", flat=True):
-        if str(pk) not in have:
-            publication = publication_draft_for_case(case_id=pk)
-            if publication is not None:
-                created.append(publication)
+    for source_type, rows, draft in sweeps:
+        have = set(
+            Publication.objects.filter(source_type=source_type).values_list("source_id", flat=True)
+        )
+        for pk in rows.order_by("pk").values_list("pk", flat=True):
+            if str(pk) not in have:
+                publication = draft(pk)
+                if publication is not None:
+                    created.append(publication)
     return created
