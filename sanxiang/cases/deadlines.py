@@ -14,13 +14,14 @@ from django.conf import settings
 
 from sanxiang.core.workdays import DueDate, add_days, add_working_days
 
-# 陈述、申辩期限（日）。《行政处罚法》第四十四条、第四十五条规定告知和陈述申辩的权利，未规定
-# 天数；各地告知书通常给予三日。可配置：SANXIANG_STATEMENT_DAYS。
+# 陈述、申辩期限（工作日）。《行政处罚法》第四十四条、第四十五条规定告知和陈述申辩的权利，未规定
+# 天数；各地告知书通常给予三日，按第八十五条计为工作日。可配置：SANXIANG_STATEMENT_DAYS。
 STATEMENT_DAYS = 3
-# 听证申请期限（日）。《行政处罚法》第六十四条第（一）项：当事人要求听证的，应当在行政机关告知后
-# 五日内提出。可配置：SANXIANG_HEARING_REQUEST_DAYS。
+# 听证申请期限（工作日）。《行政处罚法》第六十四条第（一）项：当事人要求听证的，应当在行政机关告知后
+# 五日内提出；第八十五条：“五日”指工作日。可配置：SANXIANG_HEARING_REQUEST_DAYS。
 HEARING_REQUEST_DAYS = 5
 # 缴款期限（日）。《行政处罚法》第六十七条第三款：自收到行政处罚决定书之日起十五日内缴纳罚款。
+# “十五日”不在第八十五条所列之内，按自然日计算（末日为休息日的顺延）。
 PAYMENT_DAYS = 15
 # 公示期限（工作日）。实施办法三（三）1：行政处罚决定自作出之日起7个工作日内公开（GS-POST-1）。
 PUBLICATION_WORKING_DAYS = 7
@@ -35,18 +36,36 @@ def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
+def statement_days() -> int:
+    """How many working days the prior notice gives for statement and defence."""
+    return _setting("SANXIANG_STATEMENT_DAYS", STATEMENT_DAYS)
+
+
+def hearing_request_days() -> int:
+    """How many working days the party has to request a hearing."""
+    return _setting("SANXIANG_HEARING_REQUEST_DAYS", HEARING_REQUEST_DAYS)
+
+
 def statement_due(notified_on: datetime.date) -> DueDate:
-    """GS-MID-2: the last day for the party's statement and defence after the prior notice."""
-    return add_days(notified_on, _setting("SANXIANG_STATEMENT_DAYS", STATEMENT_DAYS))
+    """GS-MID-2: the last day for the party's statement and defence after the prior notice.
+
+    Counted in working days: 行政处罚法第八十五条 "本法中'二日''三日''五日''七日'的规定是指工作日，
+    不含法定节假日". The law sets no number for this period (第四十四条、第四十五条); the notice's
+    three days are counted the way the law counts its own short periods — a notice served on a
+    Friday runs to the next Wednesday.
+    """
+    return add_working_days(notified_on, statement_days())
 
 
 def hearing_request_due(notified_on: datetime.date) -> DueDate:
-    """The last day to request a hearing (行政处罚法第六十四条)."""
-    return add_days(notified_on, _setting("SANXIANG_HEARING_REQUEST_DAYS", HEARING_REQUEST_DAYS))
+    """The last day to request a hearing: "告知后五日内" (行政处罚法第六十四条第（一）项), five
+    working days by 第八十五条 ("'五日'…的规定是指工作日，不含法定节假日")."""
+    return add_working_days(notified_on, hearing_request_days())
 
 
 def payment_due(served_on: datetime.date) -> DueDate:
-    """The last day to pay the fine (行政处罚法第六十七条)."""
+    """The last day to pay the fine (行政处罚法第六十七条): fifteen calendar days — 第八十五条
+    covers only the law's 二日、三日、五日、七日 — extended past a rest day."""
     return add_days(served_on, PAYMENT_DAYS)
 
 

@@ -182,18 +182,22 @@ def penalty_notice(case: Case, proposal: Proposal, statement_due, hearing_due) -
     rights = [
         _(
             "根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，%(you)s有权进行陈述和申辩。"
-            "如有陈述、申辩意见，请于%(due)s前（自收到本告知书之日起%(days)s日内）向本机关提出；"
+            "如有陈述、申辩意见，请于%(due)s前（自收到本告知书之日起%(days)s个工作日内）向本机关提出；"
             "逾期未提出的，视为放弃此权利。"
         )
-        % {"you": you, "due": cn_date(statement_due.date), "days": deadlines.STATEMENT_DAYS}
+        % {"you": you, "due": cn_date(statement_due.date), "days": deadlines.statement_days()}
     ]
     if case.hearing_applicable:
         rights.append(
             _(
                 "根据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，%(you)s有权要求听证。"
-                "如要求听证，应当于%(due)s前（自收到本告知书之日起%(days)s日内）向本机关提出。"
+                "如要求听证，应当于%(due)s前（自收到本告知书之日起%(days)s个工作日内）向本机关提出。"
             )
-            % {"you": you, "due": cn_date(hearing_due.date), "days": deadlines.HEARING_REQUEST_DAYS}
+            % {
+                "you": you,
+                "due": cn_date(hearing_due.date),
+                "days": deadlines.hearing_request_days(),
+            }
         )
     return {
         "party": party(case),

@@ -11,7 +11,7 @@ import datetime
 
 from django.conf import settings
 
-from sanxiang.core.workdays import DueDate, add_days, add_working_days
+from sanxiang.core.workdays import DueDate, add_working_days
 
 from .fields import Category
 
@@ -23,10 +23,9 @@ DEFAULT_WORKING_DAYS = 20
 # GS-REQ-3: information that changes is published within 20 working days of the change.
 REVISION_WORKING_DAYS = 20
 # GS-POST-2 / 行政处罚法第四十八条第二款: a changed, revoked, unlawful or void decision's
-# information is withdrawn within 3 days. Counted here in calendar days (extended to the next
-# working day when the last day is a rest day), the stricter reading; 行政处罚法第八十五条
-# reads the law's "三日" as working days — set SANXIANG_WITHDRAWAL_DAYS_KIND = "working".
-WITHDRAWAL_DAYS = 3
+# information is withdrawn "在三日内" — 3 working days (第八十五条). The Measures (三(三)2) ask
+# for the withdrawal "及时" without a number; the law's 3 working days apply to every category.
+WITHDRAWAL_WORKING_DAYS = 3
 # Publicity periods (公示截止期) by tier, in months (domain reference §1, unconfirmed: keep
 # configurable with SANXIANG_PUBLICITY_TIERS). ``None`` means no end.
 PUBLICITY_TIERS = {"minor": 3, "general": 12, "serious": 36, "licensing": None}
@@ -60,10 +59,15 @@ def revision_due(changed_on: datetime.date) -> DueDate:
 
 
 def withdrawal_due(revoked_on: datetime.date) -> DueDate:
-    """GS-POST-2: the last day to withdraw a result whose decision was revoked on ``revoked_on``."""
-    if _setting("SANXIANG_WITHDRAWAL_DAYS_KIND", "calendar") == "working":
-        return add_working_days(revoked_on, WITHDRAWAL_DAYS)
-    return add_days(revoked_on, WITHDRAWAL_DAYS)
+    """GS-POST-2: the last day to withdraw a result whose decision was revoked on ``revoked_on``.
+
+    行政处罚法第四十八条第二款: a published penalty decision that is changed, revoked, confirmed
+    unlawful or void is withdrawn "在三日内", with the reason made public. 第八十五条: "本法中
+    '二日''三日''五日''七日'的规定是指工作日，不含法定节假日" — so 3 working days, counted from
+    the day after the decision fell (Measures 三(三)2: "及时撤下" — the law's number is used for
+    every category).
+    """
+    return add_working_days(revoked_on, WITHDRAWAL_WORKING_DAYS)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

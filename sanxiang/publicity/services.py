@@ -4,8 +4,8 @@ withdrawal, expiry. One transaction each; every state change is a ledger event.
 GS-POST-1 / GS-REQ-3: drafts carry their due date from the calendar service. GS-REQ-2: the
 editor confirms the redaction, a second person reviews, the head approves, and approval
 publishes on the portal, in open data and in the feed at once (the search entry is written in
-the same transaction). GS-POST-2: withdrawal within 3 days with its reason, a tombstone in
-place of the record; revisions keep every released version.
+the same transaction). GS-POST-2: withdrawal within 3 working days with its reason, a
+tombstone in place of the record; revisions keep every released version.
 """
 
 from __future__ import annotations
@@ -930,8 +930,8 @@ def publication_withdrawal_request(
     revoked_on: datetime.date | None = None,
     basis: str = "",
 ) -> Publication:
-    """GS-POST-2: ask the head to take a published result down (the 3-day clock runs from
-    the day the decision was revoked, changed or found unlawful)."""
+    """GS-POST-2: ask the head to take a published result down (3 working days from the day
+    the decision was revoked, changed or found unlawful, ``rules.withdrawal_due``)."""
     publication, transition, reason = _begin(actor, publication, "request_withdrawal", reason)
     errors: dict[str, list[str]] = {}
     _withdrawal_details(

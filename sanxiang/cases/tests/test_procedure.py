@@ -105,7 +105,7 @@ def test_notice_needs_a_recording_and_tells_rights_with_due_dates(case, team):
     document = LedgerEntry.objects.filter(action="document.issue").latest("seq")
     content = Document.objects.get(pk=document.object_id).content
     rights = "".join(content["sections"][1]["paragraphs"])
-    assert "陈述和申辩" in rights and "日内" in rights
+    assert "陈述和申辩" in rights and "自收到本告知书之日起3个工作日内" in rights
     facts = "".join(content["sections"][0]["paragraphs"])
     assert "证据" in facts and "第九十七条" in facts and "罚款人民币10,000.00元" in facts
 
@@ -206,6 +206,26 @@ def test_publication_and_payment_clocks(db):
     assert deadlines.payment_due(datetime.date(2026, 6, 5)).date == datetime.date(2026, 6, 22)
     later = deadlines.publication_due(datetime.date(2026, 12, 28))
     assert later.provisional and later.reasons  # 2027's arrangement is not loaded
+
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("notified", "statement", "hearing"),
+    [
+        # served on a Friday: Mon, Tue, Wed — and the hearing request runs to the next Friday
+        (D(2026, 11, 20), D(2026, 11, 25), D(2026, 11, 27)),
+        # Thursday before Mid-Autumn (Fri 25 Sep 2026 off): 28, 29, 30 Sep; then 8, 9 Oct
+        (D(2026, 9, 24), D(2026, 9, 30), D(2026, 10, 9)),
+        # Wednesday before National Day 2026 (1–7 Oct off, Saturday 10 Oct worked)
+        (D(2026, 9, 30), D(2026, 10, 10), D(2026, 10, 13)),
+    ],
+)
+def test_statement_and_hearing_periods_are_working_days(db, notified, statement, hearing):
+    """GS-MID-2: 行政处罚法第八十五条 — the law's 三日、五日 are working days, holidays excluded."""
+    assert deadlines.statement_due(notified).date == statement
+    assert deadlines.hearing_request_due(notified).date == hearing
 
 
 def test_late_payment_leads_to_an_additional_fine_and_court_enforcement_both_gated(

@@ -87,7 +87,7 @@ def test_overdue_withdrawal_shows(team):
     alerts = selectors.alerts(user=team["head"], today=today)
     assert alerts.withdrawal_overdue == 1 and alerts.awaiting_me == 1
     home = login(team["head"]).get("/").content.decode()
-    assert "超过3日仍未撤下的公示：1 件" in home
+    assert "超过3个工作日仍未撤下的公示：1 件" in home
 
 
 @pytest.mark.django_db

@@ -58,16 +58,30 @@ def test_revision_due_is_twenty_working_days():
 
 
 @pytest.mark.django_db
-def test_withdrawal_due_three_days_extended_past_rest_days():
-    assert rules.withdrawal_due(D(2026, 11, 23)).date == D(2026, 11, 26)
-    # 29 Sep + 3 = 2 Oct, a holiday: the period ends on the next working day
-    assert rules.withdrawal_due(D(2025, 9, 29)).date == D(2025, 10, 9)
+@pytest.mark.parametrize(
+    ("revoked", "due"),
+    [
+        # an ordinary week: Mon → Thu
+        (D(2026, 11, 23), D(2026, 11, 26)),
+        # revoked on a Friday: the weekend does not count (calendar days would end on Monday)
+        (D(2026, 11, 20), D(2026, 11, 25)),
+        # Wednesday before National Day 2026 (1–7 Oct off): 8, 9 and the 调休 Saturday 10 Oct
+        (D(2026, 9, 30), D(2026, 10, 10)),
+        # National Day 2025 (1–8 Oct off): 30 Sep, 9 and 10 Oct
+        (D(2025, 9, 29), D(2025, 10, 10)),
+    ],
+)
+def test_withdrawal_due_is_three_working_days(revoked, due):
+    """GS-POST-2: 行政处罚法第四十八条 "三日内", working days by 第八十五条."""
+    result = rules.withdrawal_due(revoked)
+    assert result.date == due and not result.provisional
 
 
 @pytest.mark.django_db
-@override_settings(SANXIANG_WITHDRAWAL_DAYS_KIND="working")
-def test_withdrawal_due_in_working_days_when_configured():
-    assert rules.withdrawal_due(D(2025, 9, 29)).date == D(2025, 10, 10)
+@override_settings(SANXIANG_WITHDRAWAL_DAYS_KIND="calendar")
+def test_withdrawal_days_are_not_a_setting():
+    """The law fixes how the 3 days are counted; the old calendar-day switch is gone."""
+    assert rules.withdrawal_due(D(2026, 9, 30)).date == D(2026, 10, 10)
 
 
 @pytest.mark.parametrize(

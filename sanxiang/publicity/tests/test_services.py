@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sanxiang.cases.signals import decision_issued
-from sanxiang.core.workdays import add_days, add_working_days
+from sanxiang.core.workdays import add_working_days
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verification import verify_ledger
 from sanxiang.publicity import public, redaction, services
@@ -265,7 +265,8 @@ def test_withdrawal_request_then_approval_within_three_days(penalty_publication,
         revoked_on=today,
         basis="复议决定书〔2026〕1号",
     )
-    assert p.status == S.WITHDRAWAL_PENDING and p.withdrawal_due == add_days(today, 3).date
+    assert p.status == S.WITHDRAWAL_PENDING
+    assert p.withdrawal_due == add_working_days(today, 3).date
     assert public.result_get(p.pk).state == "live"  # still shown until the head approves
     with pytest.raises(PermissionDenied):
         services.publication_withdraw(actor=team["editor"], publication=p, reason="撤下")
