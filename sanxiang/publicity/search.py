@@ -6,19 +6,19 @@ letters and digits; each segment becomes its character bigrams in order, followe
 last character, so "安泰煤业" is indexed as ``安泰 泰煤 煤业 业``. A query is cut the same way
 and each segment becomes a phrase of its bigrams ("安泰煤业" → the phrase ``安泰 泰煤 煤业``),
 which matches exactly the texts containing that substring — a two-character query is one
-token; single characters are not searched (too common to be useful, too costly to merge). Filters are tokens of the same document (``zc`` +
-category, ``za`` + every agency up the tree, ``zr`` + the 2/4/6-digit division code), so one
-index answers keyword and filters together. Tokens hold only letters and digits: a query can
+token; single characters are not searched (too common to be useful, too costly to merge).
+Filters are tokens of the same document (``zc`` + category, ``za`` + every agency up the tree,
+``zr`` + the 2/4/6-digit division code), so one index answers keyword and filters together. Tokens hold only letters and digits: a query can
 never inject index syntax.
 
 Rows are keyed by ``sort_key`` = decision date (days) × 10⁹ + publication id: results come
-newest first in key order, a date range is a key range, and both SQLite FTS5 (``ORDER BY
-rowid DESC`` over the posting lists) and PostgreSQL (backward primary-key scan, or a GIN
-bitmap for rare terms) stop after one page. Counts stop at ``COUNT_CAP``.
+newest first in key order and a date range is a key range, so each engine can stop after one
+page. Counts stop at ``COUNT_CAP``.
 
-SQLite: an FTS5 table ``publicity_fts`` with the entry table as external content, kept in
-step by triggers (migration 0002). PostgreSQL: a stored generated ``tsvector`` column ``tsv``
-on the entry table with a GIN index (same migration).
+SQLite (``search_fts5``): an FTS5 table ``publicity_fts`` with the entry table as external
+content, kept in step by triggers (migration 0002). PostgreSQL (``search_postgres``): a narrow
+``tsvector`` table partitioned by year with a GIN index per year, kept in step by triggers
+(migration 0003), searched year by year, newest first.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from . import search_fts5, search_postgres
+
+ENTRY_TABLE = "publicity_publicentry"
 KEY_SCALE = 10**9
 COUNT_CAP = 1_000
 MAX_TERMS = 8
@@ -158,73 +161,36 @@ class Hits:
     capped: bool
 
 
-def statements(
-    query: SearchQuery, *, offset: int, limit: int, few: bool = False
-) -> tuple[tuple[str, list], tuple[str, list]]:
-    """The page query and the (capped) count query, as SQL with parameters, for this database.
-
-    ``few``: the capped count found fewer matches than the cap. On PostgreSQL the page is then
-    read through the GIN bitmap behind an ``OFFSET 0`` fence, because the planner's estimate for
-    a rare bigram can be 50× too high and its backward primary-key scan would then recheck the
-    tsvector of a third of the table (seconds); with many matches that scan stops after a page.
-    Exposed so that the benchmark can time the very same SQL raw.
-    """
-    low, high = query.key_range()
-    table = "publicity_publicentry"
-    if query.empty_text:
-        where, params = "id BETWEEN %s AND %s", [low, high]
-        page = (
-            f"SELECT id FROM {table} WHERE {where} ORDER BY id DESC LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
-        count = (
-            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) AS capped",
-            [*params, COUNT_CAP + 1],
-        )
-        return page, count
-    if connection.vendor == "postgresql":
-        where = "tsv @@ to_tsquery('simple', %s) AND id BETWEEN %s AND %s"
-        params = [query.tsquery(), low, high]
-        source = (
-            f"(SELECT id FROM {table} WHERE {where} OFFSET 0) AS few"
-            if few
-            else f"{table} WHERE {where}"
-        )
-        page = (
-            f"SELECT id FROM {source} ORDER BY id DESC LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
-        count = (
-            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) AS capped",
-            [*params, COUNT_CAP + 1],
-        )
-        return page, count
-    where = "publicity_fts MATCH %s AND rowid BETWEEN %s AND %s"
-    params = [query.fts5(), low, high]
-    page = (
-        f"SELECT rowid FROM publicity_fts WHERE {where} ORDER BY rowid DESC LIMIT %s OFFSET %s",
-        [*params, limit, offset],
-    )
-    count = (
-        f"SELECT count(*) FROM (SELECT rowid FROM publicity_fts WHERE {where} LIMIT %s)",
-        [*params, COUNT_CAP + 1],
-    )
-    return page, count
-
-
 def run(query: SearchQuery, *, offset: int, limit: int) -> Hits:
-    """Keys of one page of matching entries, newest first, and the count (capped)."""
+    """Keys of one page of matching entries, newest first, and the count (capped).
+
+    Each database has its own engine (``search_fts5``, ``search_postgres``); a query without
+    keywords or filters is a plain range of keys and needs neither.
+    """
     if query.unsearchable:
         return Hits(keys=[], total=0, capped=False)
-    _page, (count_sql, count_params) = statements(query, offset=offset, limit=limit)
-    with connection.cursor() as cursor:
-        cursor.execute(count_sql, count_params)
-        total = cursor.fetchone()[0]
-        keys: list[int] = []
-        if offset < total:
-            (page_sql, page_params), _count = statements(
-                query, offset=offset, limit=limit, few=total <= COUNT_CAP
-            )
-            cursor.execute(page_sql, page_params)
-            keys = [row[0] for row in cursor.fetchall()]
+    if query.empty_text:
+        keys, total = _key_range_page(query, offset=offset, limit=limit)
+    elif connection.vendor == "postgresql":
+        keys, total = search_postgres.page(query, offset=offset, limit=limit, cap=COUNT_CAP)
+    else:
+        keys, total = search_fts5.page(query, offset=offset, limit=limit, cap=COUNT_CAP)
     return Hits(keys=keys, total=min(total, COUNT_CAP), capped=total > COUNT_CAP)
+
+
+def _key_range_page(query: SearchQuery, *, offset: int, limit: int) -> tuple[list[int], int]:
+    low, high = query.key_range()
+    where = "id BETWEEN %s AND %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {ENTRY_TABLE} WHERE {where} LIMIT %s) AS capped",
+            [low, high, COUNT_CAP + 1],
+        )
+        total = cursor.fetchone()[0]
+        if offset >= total:
+            return [], total
+        cursor.execute(
+            f"SELECT id FROM {ENTRY_TABLE} WHERE {where} ORDER BY id DESC LIMIT %s OFFSET %s",
+            [low, high, limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()], total

@@ -185,3 +185,88 @@ def test_withdrawn_results_leave_the_index(corpus, team):
         reason_kind="revoked",
     )
     assert ids({"q": "培训"}) == [corpus["taian"].pk]
+
+
+@pytest.fixture
+def years(team):
+    """Two results a year from 2022 to 2025, all about 培训, keyed newest first."""
+    made = []
+    for n, day in enumerate(
+        [
+            D(2025, 11, 3),
+            D(2025, 2, 1),
+            D(2024, 12, 31),
+            D(2024, 1, 1),
+            D(2023, 6, 5),
+            D(2023, 6, 4),
+            D(2022, 12, 31),
+            D(2022, 1, 2),
+        ]
+    ):
+        made.append(
+            _publish(
+                team,
+                mine=team["mine"],
+                decided_on=day,
+                number=str(10 + n),
+                facts="安全培训不到位。",
+            )
+        )
+    return [p.pk for p in made]
+
+
+@pytest.mark.django_db
+def test_results_across_years_page_and_count_like_one_list(years, monkeypatch):
+    assert ids({"q": "培训"}) == years
+    for page_size in (1, 3, 5):
+        pages = [
+            ids({"q": "培训"}, page=n, page_size=page_size)
+            for n in range(1, len(years) // page_size + 2)
+        ]
+        assert [key for page in pages for key in page] == years
+    in_range = {"q": "安全培训", "date_from": D(2023, 6, 5), "date_to": D(2024, 12, 31)}
+    assert ids(in_range) == years[2:5]
+    monkeypatch.setattr(search, "COUNT_CAP", 4)  # the cap is reached inside 2023
+    capped = public.result_search(search.SearchQuery(q="培训"), page=1, page_size=3)
+    assert capped.capped and capped.total == 4
+    assert [h.id for h in capped.hits] == years[:3]
+    assert ids({"q": "培训"}, page=2, page_size=3) == years[3:6]
+    monkeypatch.setattr(search, "COUNT_CAP", 5)  # … reached exactly at the end of a year
+    exact = public.result_search(search.SearchQuery(q="培训"), page=2, page_size=3)
+    assert exact.capped and exact.total == 5 and [h.id for h in exact.hits] == years[3:6]
+
+
+def test_year_slices_run_newest_first_and_stay_inside_the_range():
+    from sanxiang.publicity.search_postgres import year_slices
+
+    first, last = search.sort_key(D(2024, 3, 1), 5), search.sort_key(D(2026, 2, 1), 9)
+    slices = list(year_slices(first, last))
+    assert slices == [
+        (search.sort_key(D(2026, 1, 1), 0), last),
+        (search.sort_key(D(2025, 1, 1), 0), search.sort_key(D(2026, 1, 1), 0) - 1),
+        (first, search.sort_key(D(2025, 1, 1), 0) - 1),
+    ]
+    assert list(year_slices(first, first)) == [(first, first)]
+
+
+@pytest.mark.django_db
+def test_postgres_search_vectors_follow_the_entries(corpus):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the year-partitioned tsvector table exists on PostgreSQL only")
+    from sanxiang.publicity.models import PublicEntry
+
+    def vectors():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM publicity_searchvector ORDER BY id")
+            return [row[0] for row in cursor.fetchall()]
+
+    assert vectors() == sorted(PublicEntry.objects.values_list("id", flat=True))
+    entry = PublicEntry.objects.get(publication=corpus["antai"])
+    PublicEntry.objects.filter(pk=entry.pk).update(terms="新词 词")
+    assert ids({"q": "新词"}) == [corpus["antai"].pk] and ids({"q": "联系电话"}) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending
+        cursor.execute("TRUNCATE publicity_publicentry")
+    assert vectors() == []
