@@ -1,7 +1,11 @@
-"""Load the demo province (idempotent): agencies, staff with certificates, mines, persons.
+"""Load the demo province (idempotent): agencies, staff with certificates, mines, persons,
+catalogs, last year's and this year's published results, and enforcement in progress.
 
 Everything is created through the services, so the demo ledger is as complete as a real
-one. Running it again when the province exists changes nothing.
+one. The province goes live at the start of last year: agencies, staff, mines and catalogs
+are created then, and the publicity work of the months since is played on the demo clock
+(``sanxiang/demo/results.py``); certificates are registered and today's inspections and cases
+made at the real time. Running it again when the province exists changes nothing.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ from django.utils import timezone
 
 from sanxiang.catalog.samples import load_demo_catalogs
 from sanxiang.core.audit import audit_context
+from sanxiang.demo.clock import simulated_clock
 from sanxiang.demo.enforcement import load_demo_enforcement
 from sanxiang.demo.identities import credit_code, id_card, person_name
+from sanxiang.demo.results import go_live, load_demo_results
 from sanxiang.ledger.services import ledger_append
 from sanxiang.org import services as org
 from sanxiang.org.models import Agency, AgencyLevel, CertificateStatus, Staff
 from sanxiang.org.roles import Role
+from sanxiang.publicity.models import Publication
 from sanxiang.registry import services as registry
 from sanxiang.registry.models import MineStatus, MineType
 
@@ -43,13 +50,27 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if Agency.objects.filter(name="华北省煤矿安全监察局").exists():
             self.stdout.write("演示数据已存在，跳过。")
+            if not Publication.objects.exists():
+                self.stdout.write(
+                    "（这份演示数据由旧版本载入，没有执法结果公示；删除 data/ 后重新运行 "
+                    "make run 即可载入。）"
+                )
             return
         rng = random.Random(2026)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        self.certificates: list[dict] = []
         with audit_context(channel="command"), transaction.atomic():
-            admin = self._admin()
-            province = self._agencies(admin, rng)
-            self._people(admin, province, rng)
-            load_demo_catalogs(province=province, today=timezone.localdate())
+            with simulated_clock(go_live(today)) as clock:
+                admin = self._admin()
+                province = self._agencies(admin, rng)
+                self._people(admin, province, rng, today)
+                load_demo_catalogs(province=province, today=timezone.localdate())
+                load_demo_results(
+                    province=province, clock=clock, until=now, rng=random.Random(2025)
+                )
+            for certificate in self.certificates:
+                self._certificate(admin, **certificate)
             load_demo_enforcement(province=province)
         self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
 
@@ -108,8 +129,9 @@ class Command(BaseCommand):
             **extra,
         )
 
-    def _people(self, admin: Staff, province: Agency, rng: random.Random) -> None:
-        today = timezone.localdate()
+    def _people(
+        self, admin: Staff, province: Agency, rng: random.Random, today: datetime.date
+    ) -> None:
         sub_bureaus = list(province.children.order_by("pk"))
         self._staff(admin, province, "head", [Role.HEAD], rng, position="局长")
         self._staff(admin, province, "sysadmin", [Role.SYSTEM_ADMIN], rng, position="信息中心")
@@ -174,13 +196,19 @@ class Command(BaseCommand):
         if number % 15 == 0:  # a few certificates lapsed, as in any real unit
             issued = today - datetime.timedelta(days=6 * 365)
             expires = today - datetime.timedelta(days=rng.randrange(5, 90))
+        # Registered after the history (``handle``): their dates are relative to today.
+        self.certificates.append(
+            {"holder": officer, "number": number, "issued_on": issued, "expires_on": expires}
+        )
+
+    def _certificate(self, admin, *, holder, number, issued_on, expires_on) -> None:
         certificate = org.certificate_issue(
             actor=admin,
-            holder=officer,
+            holder=holder,
             number=f"1499{number:07d}",
             issuing_authority="华北省人民政府",
-            issued_on=issued,
-            expires_on=expires,
+            issued_on=issued_on,
+            expires_on=expires_on,
         )
         if number == 40:
             org.certificate_set_status(
@@ -227,7 +255,7 @@ class Command(BaseCommand):
                 name=person_name(rng),
                 id_number=id_card(rng, division),
                 phone=f"139{rng.randrange(10**7, 10**8)}",
-                address=f"华北省{mine.address}{rng.randrange(1, 99)}号院",
+                address=f"{mine.address}{rng.randrange(1, 99)}号院",
                 employer=mine,
                 job_title=rng.choice(["矿长", "安全副矿长", "总工程师", "通风队长"]),
             )

@@ -1,0 +1,127 @@
+"""``manage.py demo_load`` (issue 7): the demo province comes with the results of the months
+since it went live, released through the whole publication pipeline on the days they were,
+so the portal, the dashboards and the annual report have content on a fresh ``make run``.
+(That no personal data reaches a public page: ``portal/tests/test_privacy.py``.)"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.ledger.verification import verify_ledger
+from sanxiang.org.models import Staff
+from sanxiang.publicity import public, search, selectors
+from sanxiang.publicity.models import AnnualReport, Publication, PublicEntry
+from sanxiang.publicity.workflow import PublicationStatus as S
+from sanxiang.publicity.workflow import ReportStatus
+
+PIPELINE = [
+    "publication.draft",
+    "publication.confirm",
+    "publication.review",
+    "publication.approve",
+    "publication.publish",
+]
+
+
+def actions(publication: Publication) -> list[str]:
+    return list(
+        LedgerEntry.objects.filter(
+            object_type="publicity.publication", object_id=str(publication.pk)
+        )
+        .exclude(action__in=("publication.redact", "publication.edit"))
+        .values_list("action", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_demo_results_are_released_through_the_pipeline_and_found_on_the_portal():
+    call_command("demo_load", stdout=io.StringIO())
+    today = timezone.localdate()
+    released = list(
+        Publication.objects.filter(first_published_at__isnull=False).order_by("decided_on")
+    )
+    assert 40 <= Publication.objects.count() <= 90 and len(released) >= 40
+    assert (released[-1].decided_on - released[0].decided_on).days > 300
+    assert {p.decided_on.year for p in released} >= {today.year - 1}
+    assert {"penalty", "inspection", "coercive"} <= {p.category for p in released}
+    assert {p.agency.name[-6:] for p in released} == {
+        "东部监察分局",
+        "西部监察分局",
+        "北部监察分局",
+    }
+
+    # Each release went through every step of GS-REQ-2, by the unit's own team, on its day.
+    for publication in released:
+        assert actions(publication)[:5] == PIPELINE, publication
+        assert publication.confirmed_by.has_role("publicity_editor")
+        assert publication.reviewed_by.has_role("legal_reviewer")
+        assert publication.approved_by.has_role("head")
+        assert publication.decided_on < timezone.localdate(publication.first_published_at)
+    on_time = [p for p in released if timezone.localdate(p.first_published_at) <= p.due_on]
+    assert 0.75 < len(on_time) / len(released) < 1  # mostly on time, a few late
+    times = list(LedgerEntry.objects.order_by("seq").values_list("recorded_at", flat=True))
+    assert times == sorted(times) and times[0].year == today.year - 1
+    assert verify_ledger().ok
+
+    # The portal: search, a record, 一矿一页, the feed, open data.
+    client = Client()
+    found = public.result_search(search.SearchQuery(q="瓦斯"))
+    assert found.total >= 1
+    html = client.get("/public/results/", {"q": "瓦斯"}).content.decode()
+    assert found.hits[0].party_name in html and "示例" in html
+    everything = public.result_search(search.SearchQuery())
+    assert everything.total == PublicEntry.objects.count() >= 30
+    redacted = next(
+        p
+        for p in Publication.objects.filter(status=S.PUBLISHED, person__isnull=False)
+        if "〔身份证号码已隐去〕" in p.live_version.public_fields["violation_facts"]
+    )
+    record = client.get(f"/public/results/{redacted.pk}/").content.decode()
+    assert "〔手机号码已隐去〕" in record and "〔住址已隐去〕" in record
+    mine = PublicEntry.objects.values_list("mine_id", flat=True).first()
+    assert client.get(f"/public/mines/{mine}/").status_code == 200
+    feed = client.get("/public/results/feed.atom").content.decode()
+    assert feed.count("<entry>") >= 20
+    data = client.get("/public/data/results/penalty.csv")
+    rows = b"".join(data.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(rows) > 10 and "行政处罚决定书文号" in rows[0]
+
+    # One withdrawn after its decision was revoked (a tombstone), one revised (two versions).
+    withdrawn = Publication.objects.get(status=S.WITHDRAWN)
+    assert withdrawn.was_public and withdrawn.withdrawal_reason_kind == "revoked"
+    tombstone = client.get(f"/public/results/{withdrawn.pk}/")
+    assert tombstone.status_code == 410 and "行政复议" in tombstone.content.decode()
+    assert withdrawn.withdrawn_at.date() <= withdrawn.withdrawal_due
+    revised = Publication.objects.get(revision=2)
+    assert [v.number for v in revised.versions.all()] == [1, 2]
+    assert revised.live_version.public_fields["fine_amount"] in revised.fields["penalty_content"]
+
+    # The dashboards have work: overdue drafts, items due soon or waiting for the head.
+    head = Staff.objects.get(username="head")
+    total = selectors.timeliness_total(selectors.timeliness(user=head))
+    assert total.overdue_now >= 2 and total.pending >= 4
+    years = (today.year - 1, today.year)
+    assert sum(r.late for y in years for r in selectors.timeliness(user=head, year=y)) >= 1
+    assert selectors.alerts(user=Staff.objects.get(username="head03")).awaiting_me >= 1
+
+    # Last year's annual reports: generated and approved in January, on the portal.
+    reports = AnnualReport.objects.filter(year=today.year - 1)
+    assert reports.count() == 4 and {r.status for r in reports} == {ReportStatus.PUBLISHED}
+    provincial = reports.get(agency__name="华北省煤矿安全监察局")
+    assert provincial.data["totals"]["all"] >= 10 and len(provincial.data["subordinates"]) == 3
+    page = client.get(f"/public/reports/{provincial.pk}/").content.decode()
+    assert re.search(r"行政执法统计年报", page) and provincial.pdf_sha256
+
+    # Loading again changes nothing.
+    counts = (Publication.objects.count(), LedgerEntry.objects.count())
+    out = io.StringIO()
+    call_command("demo_load", stdout=out)
+    assert "已存在" in out.getvalue()
+    assert (Publication.objects.count(), LedgerEntry.objects.count()) == counts
