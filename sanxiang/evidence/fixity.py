@@ -1,11 +1,12 @@
 """Fixity (JL-USE-3, JL-ARC-3): re-hash every stored original and report what changed.
 
 :func:`fixity_report` re-reads every blob the database knows — evidence originals, derived
-files, issued documents' PDFs — in one streaming pass each (SHA-256 and SM3 together), and
-lists every blob in the store that nothing refers to. It returns problems naming the stored
-file; the ledger's ``verify`` includes them, and :func:`fixity_check` (the periodic task and
-``manage.py evidence_fixity``) records each run in the ledger, so a deletion or change is
-both detected and attributable to the window between two runs.
+files, issued documents' PDFs, published annual reports' PDFs — in one streaming pass each
+(SHA-256 and SM3 together), and lists every blob in the store that nothing refers to. It
+returns problems naming the stored file; the ledger's ``verify`` includes them, and
+:func:`fixity_check` (the periodic task and ``manage.py evidence_fixity``) records each run in
+the ledger, so a deletion or change is both detected and attributable to the window between
+two runs.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class TrackedBlob:
     path: str
     sha256: str
     sm3: str
-    size: int
+    size: int | None  # None: not recorded, the digests alone are compared
     owner: str  # e.g. "evidence.recording:12"
 
 
@@ -91,6 +92,19 @@ def tracked_blobs() -> Iterator[TrackedBlob]:
             "pk", "pdf_path", "pdf_sha256", "pdf_sm3", "pdf_size"
         ).order_by("pk"):
             yield TrackedBlob(path, sha256, sm3, size, f"documents.document:{pk}")
+    if apps.is_installed("sanxiang.publicity"):
+        AnnualReport = apps.get_model("publicity", "AnnualReport")
+        for pk, path, sha256, sm3 in (
+            AnnualReport.objects.exclude(pdf_path="")
+            .values_list("pk", "pdf_path", "pdf_sha256", "pdf_sm3")
+            .order_by("pk")
+        ):
+            yield TrackedBlob(path, sha256, sm3, None, f"publicity.annualreport:{pk}")
+
+
+def _matches(blob: TrackedBlob, actual: tuple[str, str, int]) -> bool:
+    sha256, sm3, size = actual
+    return (sha256, sm3) == (blob.sha256, blob.sm3) and blob.size in (None, size)
 
 
 def _local(path: str) -> str:
@@ -124,7 +138,7 @@ def fixity_report() -> FixityReport:
                     _local(blob.path),
                 )
             )
-        elif (actual[0], actual[1], actual[2]) != (blob.sha256, blob.sm3, blob.size):
+        elif not _matches(blob, actual):
             report.problems.append(
                 FixityProblem(
                     CHANGED,

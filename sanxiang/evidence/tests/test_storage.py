@@ -101,6 +101,25 @@ def test_fixity_names_a_changed_missing_and_untracked_file(own_store, people):
     assert str(changed) in paths
 
 
+def test_fixity_covers_the_published_annual_reports(own_store, province, monkeypatch):
+    """A published annual report's PDF (GS-POST-3) is a stored original like the others: not
+    reported as untracked, and reported when it changes."""
+    from sanxiang.publicity import annual
+
+    monkeypatch.setattr(annual, "render_report_pdf", lambda report: b"%PDF-1.7 annual report")
+    year = timezone.localdate().year - 1
+    report = annual.annual_report_generate(actor=None, agency=province["a"], year=year)
+    report = annual.annual_report_approve(actor=factories.head(agency=province["a"]), report=report)
+    assert fixity.fixity_report().ok
+    stored = own_store / report.pdf_path
+    stored.chmod(0o644)
+    stored.write_bytes(b"%PDF-1.7 another report")
+    problems = fixity.fixity_report().problems
+    assert [(p.kind, p.owner) for p in problems] == [
+        (fixity.CHANGED, f"publicity.annualreport:{report.pk}")
+    ]
+
+
 def test_ledger_verify_names_a_changed_original(own_store, people):
     recording = factories.recording(actor=people["officer"])
     call_command("ledger_verify", "--skip-objects", stdout=io.StringIO())
