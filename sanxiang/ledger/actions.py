@@ -7,6 +7,8 @@ ACTION_LABELS = {
     "agency.update": _("修改执法机构"),
     "staff.create": _("新增工作人员"),
     "staff.update": _("修改工作人员"),
+    "staff.password_change": _("修改或重置密码"),
+    "staff.digest_rebase": _("按新的摘要范围重新登记工作人员（不含密码）"),
     "certificate.issue": _("登记执法证"),
     "certificate.status": _("变更执法证状态"),
     "adviser.create": _("登记法律顾问"),

@@ -51,16 +51,21 @@ def object_type_of(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
-def canonical_content(obj: models.Model) -> dict[str, Any]:
+def canonical_content(
+    obj: models.Model, *, excluded: Sequence[str] | None = None
+) -> dict[str, Any]:
     """The fields of a row that its digest covers: every concrete column except volatile ones.
 
     A model lists columns that legitimately change outside services (``last_login``) in
     ``ledger_excluded_fields``; everything else changing without a ledger event is tampering.
     Values are taken as the database gives them back (see :func:`_as_stored`), so the digest
     a service records from the object in hand equals the one ``verify`` recomputes from the
-    row later.
+    row later. ``excluded`` overrides the model's list (a migration holds a historical model,
+    which has no such attribute).
     """
-    excluded = set(getattr(obj, "ledger_excluded_fields", ()))
+    if excluded is None:
+        excluded = getattr(obj, "ledger_excluded_fields", ())
+    excluded = set(excluded)
     return {
         field.attname: _as_stored(field, field.value_from_object(obj))
         for field in obj._meta.concrete_fields
@@ -84,8 +89,8 @@ def _as_stored(field: models.Field, value: Any) -> Any:
     return value
 
 
-def object_digest(obj: models.Model) -> str:
-    return ledger_hasher().hash(canonical_json(canonical_content(obj))).hex()
+def object_digest(obj: models.Model, *, excluded: Sequence[str] | None = None) -> str:
+    return ledger_hasher().hash(canonical_json(canonical_content(obj, excluded=excluded))).hex()
 
 
 def read_nodes(ids: Sequence[NodeID]) -> list[bytes]:

@@ -77,6 +77,40 @@ class StaffForm(forms.ModelForm):
         """Model validation runs in the service."""
 
 
+class PasswordForm(forms.Form):
+    """A new password, typed twice; one's own change also asks for the current password.
+
+    The service validates the password against the validators and checks the current one."""
+
+    current_password = forms.CharField(
+        label=_("当前密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    password = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少10位，不能全为数字。"),
+    )
+    password_confirm = forms.CharField(
+        label=_("再次输入新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, own: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not own:
+            del self.fields["current_password"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_confirm"):
+            self.add_error("password_confirm", _("两次输入的新密码不一致。"))
+        return data
+
+
 class CertificateForm(forms.Form):
     number = forms.CharField(label=_("执法证号"), max_length=30)
     issuing_authority = forms.CharField(label=_("发证机关"), max_length=100)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -77,10 +77,20 @@ class StaffManager(UserManager.from_queryset(StaffQuerySet)):
 
 
 class Staff(AbstractUser):
-    """A person who signs in. The agency decides what he sees; roles decide what he may do."""
+    """A person who signs in. The agency decides what he sees; roles decide what he may do.
+
+    The ledger digest of a staff row leaves out ``last_login`` and ``password`` (ADR 0004).
+    Both change legitimately outside the services: Django records the login time, and re-encodes
+    the password hash at login when the hasher's parameters change (Argon2 time or memory cost,
+    a new default hasher) — a hash upgrade, not a password change. The trade-off: ``ledger_verify``
+    cannot tell that someone wrote a new hash straight into the column. What stays attributable is
+    every password *change*: :func:`sanxiang.org.services.staff_password_set` records one in the
+    ledger, and :meth:`save` records one made by Django's own tools (``manage.py changepassword``,
+    an auth view or form) in the same transaction. Neither event carries the hash.
+    """
 
     scope_path_lookup = "agency__path"
-    ledger_excluded_fields = ("last_login",)
+    ledger_excluded_fields = ("last_login", "password")
 
     full_name = models.CharField(_("姓名"), max_length=50)
     agency = models.ForeignKey(
@@ -104,6 +114,30 @@ class Staff(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        """Save; a new password set on an existing account with ``set_password`` is a ledger event.
+
+        Django marks a password set by ``set_password`` (and not a hash upgrade at login, which
+        it clears) in ``_password`` until the save, the same mark it uses to tell the password
+        validators; ``staff_password_set`` stores its hash without that mark and writes its own
+        event. Setting the first password of a new account is not a change: ``staff_create``
+        records the account.
+        """
+        fields = kwargs.get("update_fields")
+        changed = (
+            self._password is not None
+            and not self._state.adding
+            and (fields is None or "password" in fields)
+        )
+        if not changed:
+            super().save(*args, **kwargs)
+            return
+        from .services import staff_password_record_outside  # services import this module
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            staff_password_record_outside(staff=self)
 
     @property
     def role_codes(self) -> frozenset[str]:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sanxiang.core.audit import current as current_audit
 from sanxiang.core.identifiers import validate_credit_code
 from sanxiang.core.permissions import is_superuser, require_role, require_scope
 from sanxiang.core.validation import apply_changes, clean_and_save
@@ -172,6 +175,62 @@ def staff_update(
             details={"fields": changed, "roles": sorted(staff.role_codes)},
         )
     return staff
+
+
+@transaction.atomic
+def staff_password_set(
+    *, actor: Staff, staff: Staff, password: str, current_password: str | None = None
+) -> Staff:
+    """Change one's own password (giving the current one), or reset another's as an org admin.
+
+    The ledger event says who changed whose password and whether it was a reset; it never
+    holds the hash, which the staff row's digest leaves out (``Staff.ledger_excluded_fields``).
+    The hash is stored without Django's "set by set_password" mark, so ``Staff.save`` does not
+    record the change a second time as one made outside the services.
+    """
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied(_("请先登录。"))
+    own = actor.pk == staff.pk
+    if not own:
+        require_role(actor, ORG_ADMIN_ROLES, _("重置工作人员密码"))
+        require_scope(actor, staff.agency)
+    staff = Staff.objects.select_for_update().get(pk=staff.pk)
+    errors: dict[str, list[str]] = {}
+    if own and not staff.check_password(current_password or ""):
+        errors["current_password"] = [_("当前密码不正确。")]
+    try:
+        validate_password(password, staff)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    else:
+        if own and current_password == password:
+            errors["password"] = [_("新密码不能与当前密码相同。")]
+    if errors:
+        raise ValidationError(errors)
+    staff.password = make_password(password)
+    staff.save(update_fields=["password"])
+    password_validation.password_changed(password, staff)
+    ledger_append(
+        actor=actor, action="staff.password_change", obj=staff, details={"reset": not own}
+    )
+    return staff
+
+
+def staff_password_record_outside(*, staff: Staff) -> None:
+    """Record a password changed by Django's own tools rather than :func:`staff_password_set`.
+
+    Called by ``Staff.save`` inside the saving transaction: ``manage.py changepassword`` (no
+    person acting: the event names the system and the command channel's context, if any),
+    or an auth view or form someone adds later (the audit context names the signed-in user).
+    """
+    context = current_audit()
+    actor = Staff.objects.filter(pk=context.actor_id).first() if context.actor_id else None
+    ledger_append(
+        actor=actor,
+        action="staff.password_change",
+        obj=staff,
+        details={"reset": actor is None or actor.pk != staff.pk, "outside_services": True},
+    )
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -18,7 +19,14 @@ from sanxiang.core.permissions import is_superuser
 from sanxiang.ledger.selectors import object_history
 
 from . import selectors, services
-from .forms import AdviserForm, AgencyForm, CertificateForm, CertificateStatusForm, StaffForm
+from .forms import (
+    AdviserForm,
+    AgencyForm,
+    CertificateForm,
+    CertificateStatusForm,
+    PasswordForm,
+    StaffForm,
+)
 from .models import AgencyLevel, CertificateStatus
 from .roles import ORG_ADMIN_ROLES, Role
 
@@ -169,6 +177,54 @@ def staff_edit(request, pk: int):
         success_url=lambda s: reverse("org:staff_detail", args=[s.pk]),
         success_message=_("已保存。"),
         title=_("修改工作人员：%(name)s") % {"name": staff},
+        cancel_url=reverse("org:staff_detail", args=[staff.pk]),
+        section="staff",
+    )
+
+
+@login_required
+def password_change(request):
+    """One's own password: the current one, then the new one twice (``staff_password_set``)."""
+    form = PasswordForm(request.POST or None, own=True)
+
+    def call(data):
+        staff = services.staff_password_set(
+            actor=request.user,
+            staff=request.user,
+            password=data["password"],
+            current_password=data["current_password"],
+        )
+        update_session_auth_hash(request, staff)  # stay signed in here; other sessions end
+        return staff
+
+    return service_form_page(
+        request,
+        form=form,
+        call=call,
+        success_url=lambda s: reverse("home"),
+        success_message=_("密码已修改。"),
+        title=_("修改密码"),
+        cancel_url=reverse("home"),
+        section="",
+    )
+
+
+@login_required
+def staff_password_reset(request, pk: int):
+    """An org admin sets a new password for someone in scope (``staff_password_set``)."""
+    staff = get_or_404(selectors.staff_get, user=request.user, pk=pk, action="change")
+    if staff.pk == request.user.pk:
+        return redirect("org:password_change")
+    form = PasswordForm(request.POST or None, own=False)
+    return service_form_page(
+        request,
+        form=form,
+        call=lambda data: services.staff_password_set(
+            actor=request.user, staff=staff, password=data["password"]
+        ),
+        success_url=lambda s: reverse("org:staff_detail", args=[s.pk]),
+        success_message=_("已重置密码，请通知本人登录后修改。"),
+        title=_("重置密码：%(name)s") % {"name": staff},
         cancel_url=reverse("org:staff_detail", args=[staff.pk]),
         section="staff",
     )
