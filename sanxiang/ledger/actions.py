@@ -94,6 +94,7 @@ ACTION_LABELS = {
     "case.close_notice": _("陈述申辩期满"),
     "case.review_clearance": _("法制审核通过"),
     "case.post_review_cleared": _("紧急措施事后法制审核完成"),
+    "case.post_review_extended": _("紧急措施事后法制审核期限随审核延长"),
     "case.decide": _("作出行政处罚决定"),
     "case.service": _("送达文书"),
     "case.serve": _("送达行政处罚决定书"),

@@ -733,7 +733,12 @@ def inquiry_record(
 @transaction.atomic
 def review_extend(*, actor: Staff, review: Review, reason: str) -> Extension:
     """SH-RESP-2: the unit's head (of the agency doing the review) may approve one extension of
-    5 working days per round, before the time limit has run out. A second one is refused."""
+    5 working days per round, before the time limit has run out. A second one is refused.
+
+    A review afterwards of an emergency measure (SH-SCOPE-1) runs to the case's own deadline
+    (``review_receive``), which the case's deadlines, the post-review queue and its alerts read:
+    the extension moves ``case.post_review_due`` in the same transaction (see
+    :func:`_extend_post_review_due`), so the two dates cannot diverge."""
     review, step = _begin(review, "extend")
     _require_head(actor, review.reviewing_agency, _("批准延长审核期限"))
     done = review.extensions.filter(round=review.round).first()
@@ -777,8 +782,40 @@ def review_extend(*, actor: Staff, review: Review, reason: str) -> Extension:
         details={"review": review.pk, "round": review.round, "due_on": due.date},
     )
     review.due_on, review.due_provisional = due.date, due.provisional
+    if review.post_review:
+        _extend_post_review_due(actor, review, extension)
     _finish(actor, review, step, {"round": review.round, "due_on": due.date})
     return extension
+
+
+def _extend_post_review_due(actor: Staff, review: Review, extension: Extension) -> None:
+    """The case's post-review deadline follows the approved extension of its review afterwards.
+
+    Both dates stay stored: the case sets its deadline when the measure is executed, before any
+    review exists, and the cases app does not read the review app's tables. This is the one
+    place the review moves it, under the case's row lock, with its own ledger event."""
+    case = Case.objects.select_for_update().get(pk=review.case_id)
+    if not case.needs_post_review:
+        return
+    previous = case.post_review_due
+    case.post_review_due, case.post_review_due_provisional = (
+        extension.due_on,
+        extension.due_provisional,
+    )
+    case.save(update_fields=["post_review_due", "post_review_due_provisional"])
+    ledger_append(
+        actor=actor,
+        action="case.post_review_extended",
+        obj=case,
+        details={
+            "review": review.pk,
+            "round": review.round,
+            "extension": extension.pk,
+            "previous_due_on": previous,
+            "due_on": extension.due_on,
+        },
+    )
+    review.case = case
 
 
 # --- the opinion (法制审核意见书) ----------------------------------------------------------------

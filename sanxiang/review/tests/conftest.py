@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from sanxiang.cases import services as cases
 from sanxiang.testing import factories
 
 
@@ -35,6 +36,41 @@ def officers(team):
 def major_case(team, officers):
     """A 60,000 CNY fine on a coal mine (SH2-02M) waiting for its decision."""
     return factories.major_case(officers=officers, mine=team["mine"], head=team["head"])
+
+
+def emergency_measure(team, officers):
+    """A sealing executed at once (now, as the services see it) for a major hazard (SH-SCOPE-1
+    exception), with the recording of the sealing linked to the case."""
+    case = factories.filed_case(
+        officers=officers, mine=team["mine"], head=team["head"], code="WF-002", major_hazard=True
+    )
+    now = timezone.now()
+    factories.recording(
+        actor=team["officer"],
+        activity="sealing_seizure",
+        subject=case,
+        stage="sealing_seizure",
+        started_at=(now - datetime.timedelta(hours=1)).isoformat(),
+        ended_at=now.isoformat(),
+    )
+    act = cases.emergency_measure_execute(
+        actor=team["officer"],
+        case=case,
+        measure="sealing",
+        finding=case.findings.get(),
+        content_text="查封3号采煤工作面，期限30日。",
+        officers=officers,
+        started_at=now - datetime.timedelta(minutes=40),
+        ended_at=now,
+    )
+    case.refresh_from_db()
+    return case, act
+
+
+@pytest.fixture
+def emergency(team, officers):
+    """A sealing executed at once for a major hazard (SH-SCOPE-1 exception)."""
+    return emergency_measure(team, officers)
 
 
 @pytest.fixture(autouse=True)

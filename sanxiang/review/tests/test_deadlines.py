@@ -12,13 +12,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
 
+from sanxiang.cases import selectors as case_selectors
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verification import verify_ledger
-from sanxiang.review import rules, services
+from sanxiang.review import rules, selectors, services
 from sanxiang.review.alerts import alerts_refresh
 from sanxiang.review.models import AlertKind, ReviewAlert
 from sanxiang.review.workflow import ReviewStatus
 from sanxiang.testing import factories
+
+from .conftest import emergency_measure
 
 EVE_OF_NATIONAL_DAY = datetime.date(2026, 9, 30)  # Wednesday; 1–7 October are holidays
 DUE = datetime.date(2026, 10, 13)  # 8, 9, 10 (adjusted Saturday), 12, 13 October
@@ -126,6 +129,53 @@ def test_reminder_then_escalation_shown_on_dashboards_and_idempotent(
     review.refresh_from_db()
     assert review.status == ReviewStatus.CLEARED
     assert verify_ledger().ok
+
+
+def test_extending_a_post_review_moves_the_cases_deadline_across_the_holiday(team, officers, clock):
+    """SH-SCOPE-1 with SH-RESP-2: an emergency measure on Tuesday 22 September 2026 is
+    reviewed afterwards by 30 September; the head's extension runs over the National Day
+    holiday to 13 October, and the case, its queue item and its alerts follow."""
+    clock.set(datetime.date(2026, 9, 22))
+    case, act = emergency_measure(team, officers)
+    # 23, 24, (25 Mid-Autumn Festival, 26–27 weekend) 28, 29, 30 September
+    assert case.post_review_due == EVE_OF_NATIONAL_DAY
+    review = services.review_submit(
+        actor=team["officer"], case=case, proposal=act.proposal, declaration=True
+    )
+    review = factories.review_in_progress(review=review, reviewer=team["reviewer"])
+    assert review.due_on == EVE_OF_NATIONAL_DAY
+
+    clock.set(EVE_OF_NATIONAL_DAY)  # the last day: still in time to extend
+    extension = services.review_extend(
+        actor=team["head"], review=review, reason="需调取查封现场的音像记录核实。"
+    )
+    assert (extension.previous_due_on, extension.due_on) == (EVE_OF_NATIONAL_DAY, DUE)
+    review.refresh_from_db()
+    case.refresh_from_db()
+    assert review.due_on == case.post_review_due == DUE
+    assert not case.post_review_due_provisional
+    event = LedgerEntry.objects.get(action="case.post_review_extended")
+    assert event.object_id == str(case.pk) and event.actor_id == team["head"].pk
+    assert '"due_on":"2026-10-13"' in event.body and '"previous_due_on":"2026-09-30"' in event.body
+
+    deadlines = {d.label: d.date for d in case_selectors.case_deadlines(case)}
+    assert deadlines["紧急措施事后法制审核"] == DUE
+    (item,) = selectors.post_review_items(user=team["reviewer"])
+    assert item.due.date == DUE and item.review == review
+    # 1 October, the first holiday: no longer overdue; 12 October: due the next working day.
+    assert not alerts_refresh(today=datetime.date(2026, 10, 1)).raised
+    kinds = {a.kind for a in alerts_refresh(today=datetime.date(2026, 10, 12)).raised}
+    assert kinds == {AlertKind.DUE_SOON, AlertKind.POST_REVIEW_DUE_SOON}
+    assert verify_ledger().ok
+
+
+def test_extending_an_ordinary_review_leaves_the_case_alone(received_on_the_eve, team, clock):
+    case_before = received_on_the_eve.case
+    clock.set(datetime.date(2026, 10, 12))
+    services.review_extend(actor=team["head"], review=received_on_the_eve, reason="案情复杂")
+    case_before.refresh_from_db()
+    assert case_before.post_review_due is None
+    assert not LedgerEntry.objects.filter(action="case.post_review_extended").exists()
 
 
 def test_incomplete_materials_do_not_start_the_clock(team, officers, clock):

@@ -103,35 +103,6 @@ def test_approval_of_a_replaced_proposal_is_refused(major_case, team):
     assert review.current_submission.proposal_content["fine_amount"] == "70000.00"
 
 
-@pytest.fixture
-def emergency(team, officers):
-    """A sealing executed at once for a major hazard (SH-SCOPE-1 exception)."""
-    case = factories.filed_case(
-        officers=officers, mine=team["mine"], head=team["head"], code="WF-002", major_hazard=True
-    )
-    now = timezone.now()
-    factories.recording(
-        actor=team["officer"],
-        activity="sealing_seizure",
-        subject=case,
-        stage="sealing_seizure",
-        started_at=(now - datetime.timedelta(hours=1)).isoformat(),
-        ended_at=now.isoformat(),
-    )
-    act = cases.emergency_measure_execute(
-        actor=team["officer"],
-        case=case,
-        measure="sealing",
-        finding=case.findings.get(),
-        content_text="查封3号采煤工作面，期限30日。",
-        officers=officers,
-        started_at=now - datetime.timedelta(minutes=40),
-        ended_at=now,
-    )
-    case.refresh_from_db()
-    return case, act
-
-
 def test_an_emergency_measure_is_a_post_review_item_that_becomes_overdue(emergency, team):
     case, act = emergency
     due = add_working_days(timezone.localdate(), 5).date
