@@ -7,7 +7,12 @@ Metadata (title, time, activity) follows the agency scope like every other recor
   the team of the subject it is linked to (the case workflow registers a resolver with
   :func:`register_subject_team`);
 * the custodians (音像记录/档案管理员) of its agency or an agency above it;
-* anyone else holding an approved retrieval request whose period covers the moment.
+* anyone else holding an approved retrieval request whose period covers the moment;
+* the legal reviewer assigned to an open round of a review of its subject, to view and play
+  it while the review office holds the file (the review workflow registers a resolver with
+  :func:`register_subject_review`; SH-CONT-1, SH-CONT-2). The round's opinion, a return for
+  completion or a withdrawal ends it; a download, or a trade or state secret, still needs a
+  retrieval approval.
 
 Confidentiality (JL-ARC-2) narrows this: trade and state secrets are approved by a head only,
 and state-secret records are never downloaded through the system (view only).
@@ -18,6 +23,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +47,16 @@ def register_subject_team(subject_type: str, resolver: Callable[[str], set[int]]
     _SUBJECT_TEAMS[subject_type] = resolver
 
 
+# subject type -> function(subject id, user) -> id of the review whose open round that user is
+# assigned to review, or None.
+_SUBJECT_REVIEWS: dict[str, Callable[[str, Any], int | None]] = {}
+
+
+def register_subject_review(subject_type: str, resolver: Callable[[str, Any], int | None]) -> None:
+    """Let the review workflow say which legal reviewer is reviewing a subject (a case) now."""
+    _SUBJECT_REVIEWS[subject_type] = resolver
+
+
 @dataclass(frozen=True)
 class Access:
     view: bool
@@ -62,6 +78,14 @@ def team_member_ids(recording: Recording) -> set[int]:
     if resolver is not None and recording.subject_id:
         ids |= set(resolver(recording.subject_id))
     return ids
+
+
+def reviewing(user, recording: Recording) -> int | None:
+    """The review whose open round ``user`` is assigned to, of the recording's subject, or None."""
+    resolver = _SUBJECT_REVIEWS.get(recording.subject_type)
+    if resolver is None or not recording.subject_id:
+        return None
+    return resolver(recording.subject_id, user)
 
 
 def is_custodian_for(user, recording: Recording) -> bool:
@@ -105,6 +129,9 @@ def access_for(user, recording: Recording, at: datetime.datetime | None = None) 
             basis=f"retrieval:{grant.pk}",
             retrieval=grant,
         )
+    review_id = None if recording.is_secret else reviewing(user, recording)
+    if review_id is not None:
+        return Access(True, False, basis=f"review:{review_id}")
     return Access(
         False,
         False,

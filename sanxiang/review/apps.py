@@ -6,3 +6,10 @@ class ReviewConfig(AppConfig):
     name = "sanxiang.review"
     label = "review"
     verbose_name = _("重大执法决定法制审核")
+
+    def ready(self) -> None:
+        from sanxiang.evidence.access import register_subject_review
+
+        from .selectors import review_reviewing_case
+
+        register_subject_review("cases.case", review_reviewing_case)

@@ -35,7 +35,7 @@ from .models import (
     Review,
     ReviewAlert,
 )
-from .workflow import OPEN, WITH_CASE_SIDE, ReviewStatus
+from .workflow import OPEN, WITH_CASE_SIDE, WITH_REVIEW_OFFICE, ReviewStatus
 
 OFFICE_STATES = frozenset(
     {ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW, ReviewStatus.COLLECTIVE_PROCEED}
@@ -63,6 +63,26 @@ def review_list(
 
 def review_get(*, user: Staff, pk: int) -> Review:
     return review_list(user=user).get(pk=pk)
+
+
+def review_reviewing_case(subject_id: str, user: Staff) -> int | None:
+    """SH-CONT-1, SH-CONT-2: the review of case ``subject_id`` whose current round ``user`` is
+    assigned to review, while the review office holds the file (submitted or in review); else
+    None. The evidence app asks it who may view and play the case's recordings besides the case
+    team (ADR 0021): the round's opinion, a return for completion or a withdrawal ends it."""
+    if not str(subject_id).isdigit() or not user.has_role(Role.LEGAL_REVIEWER):
+        return None
+    return (
+        Review.objects.filter(
+            case_id=int(subject_id),
+            reviewer_id=user.pk,
+            reviewing_agency_id=user.agency_id,
+            status__in=WITH_REVIEW_OFFICE,
+        )
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 @dataclass
