@@ -28,7 +28,7 @@ from sanxiang.ledger.services import ledger_append
 from sanxiang.org import services as org
 from sanxiang.org.models import Agency, AgencyLevel, CertificateStatus, Staff
 from sanxiang.org.roles import Role
-from sanxiang.publicity.models import Publication
+from sanxiang.publicity.models import AnnualReport
 from sanxiang.registry import services as registry
 from sanxiang.registry.models import MineStatus, MineType
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if Agency.objects.filter(name="华北省煤矿安全监察局").exists():
             self.stdout.write("演示数据已存在，跳过。")
-            if not Publication.objects.exists():
+            if not AnnualReport.objects.exists():
                 self.stdout.write(
                     "（这份演示数据由旧版本载入，没有执法结果公示；删除 data/ 后重新运行 "
                     "make run 即可载入。）"
