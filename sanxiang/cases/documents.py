@@ -3,7 +3,8 @@
 Each builder returns the JSON the document's template renders (``documents/pdf/*.html``):
 ``party`` lines, a ``table`` of key facts, ``sections`` of paragraphs, ``opinions`` boxes,
 ``remedies`` with their time limits, ``signatures``. Values are strings only, so the content
-stored with the document (and hashed into the ledger) is exactly what was printed.
+stored with the document (and hashed into the ledger) is exactly what was printed. Builders run
+``in_legal_language``: a document is Chinese even when the officer works in English.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core.language import in_legal_language
 from sanxiang.inspections import paperwork
 from sanxiang.inspections.paperwork import cn_date
 
 from . import deadlines
-from .models import Case, CaseAct, PenaltyKind, Proposal, StatementKind
+from .models import ActKind, Case, CaseAct, PenaltyKind, Proposal, ServiceMethod, StatementKind
 
 
 def _day(iso: str):
@@ -74,6 +76,7 @@ def _basis_paragraph(case: Case, content: dict[str, Any]) -> str:
     }
 
 
+@in_legal_language
 def filing_approval(case: Case, opinion: str) -> dict[str, Any]:
     findings = list(case.findings.all())
     source = case.inspection
@@ -115,6 +118,7 @@ def filing_approval(case: Case, opinion: str) -> dict[str, Any]:
     }
 
 
+@in_legal_language
 def case_report(case: Case, proposal: Proposal) -> dict[str, Any]:
     content = proposal.content
     major = proposal.major_matches
@@ -167,6 +171,7 @@ def case_report(case: Case, proposal: Proposal) -> dict[str, Any]:
     }
 
 
+@in_legal_language
 def penalty_notice(case: Case, proposal: Proposal, statement_due, hearing_due) -> dict[str, Any]:
     """GS-MID-2: cause, facts, reasons and evidence, legal basis, the proposed penalty, and the
     party's rights — statement and defence, and a hearing where applicable — with their limits."""
@@ -209,6 +214,7 @@ def penalty_notice(case: Case, proposal: Proposal, statement_due, hearing_due) -
     }
 
 
+@in_legal_language
 def hearing_notice(case: Case, hearing_due) -> dict[str, Any]:
     return {
         "party": party(case),
@@ -229,6 +235,7 @@ def hearing_notice(case: Case, hearing_due) -> dict[str, Any]:
     }
 
 
+@in_legal_language
 def hearing_record(case: Case, held_on, host, summary: str) -> dict[str, Any]:
     return {
         "party": party(case),
@@ -294,6 +301,7 @@ def payment_instructions(case: Case, content: dict[str, Any]) -> list[str]:
     ]
 
 
+@in_legal_language
 def penalty_decision(case: Case, proposal: Proposal) -> dict[str, Any]:
     content = proposal.content
     decision = _basis_paragraph(case, content) + _("本机关决定：%(penalty)s。") % {
@@ -319,14 +327,16 @@ def penalty_decision(case: Case, proposal: Proposal) -> dict[str, Any]:
     }
 
 
+@in_legal_language
 def service_receipt(case: Case, *, document, served_on, method, recipient, place, officers):
+    """``method``: the ServiceMethod code."""
     return {
         "table": [
             {"label": _("送达文书名称及文号"), "value": f"{document.title} {document.number}"},
             {"label": _("受送达人"), "value": party_name(case)},
             {"label": _("签收人"), "value": recipient},
             {"label": _("送达地点"), "value": place or "—"},
-            {"label": _("送达方式"), "value": method},
+            {"label": _("送达方式"), "value": str(ServiceMethod(method).label)},
             {"label": _("送达日期"), "value": cn_date(served_on)},
             {
                 "label": _("送达人"),
@@ -337,6 +347,7 @@ def service_receipt(case: Case, *, document, served_on, method, recipient, place
     }
 
 
+@in_legal_language
 def additional_fine(case: Case, proposal: Proposal) -> dict[str, Any]:
     content = proposal.content
     return {
@@ -370,6 +381,7 @@ def additional_fine(case: Case, proposal: Proposal) -> dict[str, Any]:
     }
 
 
+@in_legal_language
 def enforcement_application(case: Case, proposal: Proposal) -> dict[str, Any]:
     content = proposal.content
     return {
@@ -406,6 +418,7 @@ def enforcement_application(case: Case, proposal: Proposal) -> dict[str, Any]:
     }
 
 
+@in_legal_language
 def closure_approval(case: Case, summary: str) -> dict[str, Any]:
     return {
         "table": [
@@ -441,7 +454,8 @@ def _execution_text(case: Case) -> str:
     return _("已履行完毕。")
 
 
-def act_document(case: Case, act_kind_label: str, *, content: str, officers, location, start, end):
+@in_legal_language
+def act_document(case: Case, kind: str, *, content: str, officers, location, start, end):
     return {
         "party": party(case),
         "table": [
@@ -458,11 +472,12 @@ def act_document(case: Case, act_kind_label: str, *, content: str, officers, loc
                 "value": _("执法人员已出示执法证件、表明身份，说明依据和理由。"),
             },
         ],
-        "sections": [{"heading": act_kind_label, "paragraphs": content.splitlines()}],
+        "sections": [{"heading": str(ActKind(kind).label), "paragraphs": content.splitlines()}],
         "signatures": [_("当事人或被询问人（签名）"), _("执法人员（签名）")],
     }
 
 
+@in_legal_language
 def emergency_measure(case: Case, act: CaseAct, basis: str, matches: list[dict]) -> dict[str, Any]:
     """GS-MID-2: even an emergency measure states cause, facts, basis, reasons and rights."""
     finding = act.finding

@@ -62,7 +62,6 @@ def service_record(
             for problem in rules.officers_present_problems(officers, served_on):
                 _add(errors, "officers", problem)
     _raise_if(errors)
-    method_label = str(ServiceMethod(method).label)
     receipt = paperwork.issue_document(
         actor=actor,
         agency=case.agency,
@@ -71,7 +70,7 @@ def service_record(
             case,
             document=case.decision_document,
             served_on=served_on,
-            method=method_label,
+            method=method,
             recipient=_text(recipient),
             place=_text(place),
             officers=officers,

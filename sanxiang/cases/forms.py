@@ -12,10 +12,12 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.catalog.major import PartyKind
 from sanxiang.core.forms import DateInput
+from sanxiang.core.language import in_legal_language
 from sanxiang.inspections.forms import OfficerChoiceField, datetime_field, officers_of
 from sanxiang.inspections.models import Finding
 from sanxiang.inspections.services import ONSITE_MEASURE_BASIS
@@ -75,7 +77,10 @@ class ConfirmForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
-    opinion = forms.CharField(label=_("审批意见"), max_length=500, initial=_("同意。"))
+    # The suggested opinion is recorded as it stands, so it is offered in the legal language.
+    opinion = forms.CharField(
+        label=_("审批意见"), max_length=500, initial=in_legal_language(lambda: gettext("同意。"))
+    )
 
 
 class ReasonForm(forms.Form):

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.catalog.major import DecisionFacts, Match, MeasureKind, classify
 from sanxiang.catalog.selectors import major_items_for
+from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import require_scope
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import ledger_append
@@ -91,6 +92,13 @@ def matches_json(matches: list[Match]) -> list[dict[str, Any]]:
         {"code": m.code, "title": m.title, "reason": m.reason, "statutory": m.statutory}
         for m in matches
     ]
+
+
+@in_legal_language
+def recorded_matches(proposal: Proposal) -> list[dict[str, Any]]:
+    """The matches as recorded with a proposal or a review submission (and printed in the case
+    report and the review opinion): their reasons in the legal language."""
+    return matches_json(major_matches(proposal))
 
 
 def passed_clearance(proposal: Proposal, *, post_review: bool = False) -> ReviewClearance | None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.catalog.major import PartyKind
 from sanxiang.catalog.stages import Stage
+from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import in_scope, is_superuser, require_role, require_scope
 from sanxiang.core.validation import clean_and_save
 from sanxiang.inspections import paperwork, rules
@@ -130,9 +131,8 @@ def _propose(actor: Staff, case: Case, kind: str, body: dict[str, Any], **extra)
     proposal = Proposal(
         case=case, kind=kind, content=body, digest=gate.proposal_digest(body), created_by=actor
     )
-    matches = gate.major_matches(proposal)
-    proposal.major = bool(matches)
-    proposal.major_matches = gate.matches_json(matches)
+    proposal.major_matches = gate.recorded_matches(proposal)
+    proposal.major = bool(proposal.major_matches)
     for name, value in extra.items():
         setattr(proposal, name, value)
     proposal.save()
@@ -227,7 +227,8 @@ def case_file(
 @transaction.atomic
 def case_filing_approve(*, actor: Staff, case: Case, opinion: str = "") -> Case:
     case, step = begin(actor, case, "approve_filing")
-    opinion = _text(opinion) or _("同意立案。")
+    with in_legal_language():  # the head's opinion is printed and recorded as it stands
+        opinion = _text(opinion) or _("同意立案。")
     document = paperwork.issue_document(
         actor=actor,
         agency=case.agency,
@@ -299,7 +300,7 @@ def case_investigation_record(
         type_code=ACT_DOCUMENTS[kind],
         content=content.act_document(
             case,
-            str(ActKind(kind).label),
+            kind,
             content=_text(content_text),
             officers=officers,
             location=_text(location),
@@ -552,7 +553,9 @@ def case_report_submit(
 @transaction.atomic
 def case_report_approve(*, actor: Staff, case: Case, opinion: str = "") -> Case:
     case, step = begin(actor, case, "approve_report")
-    return finish(actor, case, step, {"opinion": (_text(opinion) or _("同意。"))[:200]})
+    with in_legal_language():
+        opinion = _text(opinion) or _("同意。")
+    return finish(actor, case, step, {"opinion": opinion[:200]})
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sanxiang.core.formviews import service_form_page
+from sanxiang.core.language import in_legal_language
 from sanxiang.core.listing import clean_text, paginate
 from sanxiang.core.lookups import get_or_404
 from sanxiang.evidence.models import Activity, Recording
@@ -56,13 +57,15 @@ def case_file(request):
     inspection = get_or_404(
         inspection_selectors.inspection_get, user=request.user, pk=int(inspection_id)
     )
+    with in_legal_language():  # the suggested cause is printed on the case's documents
+        cause = _("%(mine)s涉嫌违法违规案") % {"mine": inspection.mine.name}
     form = FileCaseForm(
         request.POST or None,
         inspection=inspection,
         user=request.user,
         initial={
             "findings": list(inspection.findings.values_list("pk", flat=True)),
-            "cause": _("%(mine)s涉嫌违法违规案") % {"mine": inspection.mine.name},
+            "cause": cause,
             "officers": list(inspection.officers.values_list("pk", flat=True)),
         },
     )

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from sanxiang.core import blobstore
+from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import in_scope, is_superuser, require_role, require_scope
 from sanxiang.core.validation import apply_changes, clean_and_save
 from sanxiang.core.workdays import day_status
@@ -873,6 +874,7 @@ def _raise_alert(actor: Staff, recording: Recording, kind: str, detail: str) -> 
     )
 
 
+@in_legal_language  # the alert's text is stored once and shown to every custodian
 def _check_alerts(actor: Staff, recording: Recording) -> None:
     now = timezone.now()
     if not _office_hours(now):

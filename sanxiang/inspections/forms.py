@@ -6,11 +6,13 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.catalog.models import CatalogKind
 from sanxiang.catalog.selectors import applicable_version
 from sanxiang.core.forms import DateInput
+from sanxiang.core.language import in_legal_language
 from sanxiang.org.models import Agency, Staff
 from sanxiang.org.roles import Role
 from sanxiang.registry.models import CoalMine
@@ -92,7 +94,10 @@ class EnforcementPlanForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
-    opinion = forms.CharField(label=_("审批意见"), max_length=500, initial=_("同意。"))
+    # The suggested opinion is recorded as it stands, so it is offered in the legal language.
+    opinion = forms.CharField(
+        label=_("审批意见"), max_length=500, initial=in_legal_language(lambda: gettext("同意。"))
+    )
 
 
 class ReasonForm(forms.Form):

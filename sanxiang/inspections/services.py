@@ -30,6 +30,7 @@ from sanxiang.catalog.selectors import (
     major_items_for,
 )
 from sanxiang.catalog.stages import Stage
+from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import in_scope, is_superuser, require_role, require_scope
 from sanxiang.core.validation import clean_and_save
 from sanxiang.core.workdays import add_days
@@ -453,30 +454,15 @@ def _sm3(data: bytes) -> str:
     return hashlib.new("sm3", data).hexdigest()
 
 
-@transaction.atomic
-def draw_commit(*, actor: Staff, draw: RandomDraw) -> RandomDraw:
-    """GS-PRE-1: freeze the directories and exclusions, generate the seed and publish SM3(seed).
-
-    The seed comes from the operating system's CSPRNG here, never from a person; only its
-    commitment is recorded (ledger and public page) until the draw is run.
-    """
-    draw = _require_draw_organiser(actor, draw, _("提交种子承诺"))
-    if draw.status != DrawStatus.DRAFT:
-        raise _wrong_state(draw.get_status_display(), _("提交种子承诺"))
-    today = timezone.localdate()
-    mines = list(_draw_mines(draw))
-    inspectors = _draw_inspectors(draw, today)
-    errors = _errors()
-    if not mines:
-        _add(errors, "mines", _("检查对象名录为空：本机构及下级没有在册煤矿。"))
-    if len(inspectors) < draw.inspectors_per_mine:
-        _add(
-            errors,
-            "inspectors",
-            _("执法检查人员名录中持有效执法证的执法人员只有%(n)d人，不足每矿%(k)d人。")
-            % {"n": len(inspectors), "k": draw.inspectors_per_mine},
-        )
-    _raise_if(errors)
+@in_legal_language
+def _frozen_inputs(
+    actor: Staff,
+    draw: RandomDraw,
+    mines: list[CoalMine],
+    inspectors: list[Staff],
+    today: datetime.date,
+) -> dict[str, Any]:
+    """Record the automatic exclusions and freeze the draw's inputs (published and hashed)."""
     mine_ids = [m.pk for m in mines]
     inspector_ids = {o.pk for o in inspectors}
     existing = {(e.mine_id, e.inspector_id) for e in draw.exclusions.all()}
@@ -501,8 +487,7 @@ def draw_commit(*, actor: Staff, draw: RandomDraw) -> RandomDraw:
         }
         for e in draw.exclusions.filter(inspector_id__in=inspector_ids, mine_id__in=mine_ids)
     ]
-    seed = secrets.token_bytes(32)
-    draw.inputs = {
+    return {
         "algorithm": draw_algorithm.ALGORITHM,
         "draw": draw.pk,
         "agency": draw.agency.name,
@@ -517,6 +502,34 @@ def draw_commit(*, actor: Staff, draw: RandomDraw) -> RandomDraw:
         "inspectors_per_mine": draw.inspectors_per_mine,
         "items": [{"code": i["code"], "name": i["name"]} for i in draw.items],
     }
+
+
+@transaction.atomic
+def draw_commit(*, actor: Staff, draw: RandomDraw) -> RandomDraw:
+    """GS-PRE-1: freeze the directories and exclusions, generate the seed and publish SM3(seed).
+
+    The seed comes from the operating system's CSPRNG here, never from a person; only its
+    commitment is recorded (ledger and public page) until the draw is run.
+    """
+    draw = _require_draw_organiser(actor, draw, _("提交种子承诺"))
+    if draw.status != DrawStatus.DRAFT:
+        raise _wrong_state(draw.get_status_display(), _("提交种子承诺"))
+    today = timezone.localdate()
+    mines = list(_draw_mines(draw))
+    inspectors = _draw_inspectors(draw, today)
+    errors = _errors()
+    if not mines:
+        _add(errors, "mines", _("检查对象名录为空：本机构及下级没有在册煤矿。"))
+    if len(inspectors) < draw.inspectors_per_mine:
+        _add(
+            errors,
+            "inspectors",
+            _("执法检查人员名录中持有效执法证的执法人员只有%(n)d人，不足每矿%(k)d人。")
+            % {"n": len(inspectors), "k": draw.inspectors_per_mine},
+        )
+    _raise_if(errors)
+    draw.inputs = _frozen_inputs(actor, draw, mines, inspectors, today)
+    seed = secrets.token_bytes(32)
     draw.inputs_digest = _sm3(canonical_json(draw.inputs))
     draw.commitment = draw_algorithm.commitment(seed)
     draw.seed_hex = seed.hex()
@@ -532,7 +545,7 @@ def draw_commit(*, actor: Staff, draw: RandomDraw) -> RandomDraw:
             "inputs_digest": draw.inputs_digest,
             "mines": len(mines),
             "inspectors": len(inspectors),
-            "exclusions": len(exclusions),
+            "exclusions": len(draw.inputs["exclusions"]),
         },
     )
     return draw
@@ -742,6 +755,7 @@ def inspection_plan_return(*, actor: Staff, plan: InspectionPlan, reason: str) -
     return plan
 
 
+@in_legal_language
 def _plan_document_content(plan: InspectionPlan, opinion: str) -> dict[str, Any]:
     officers = list(plan.officers.all())
     return {
@@ -771,7 +785,8 @@ def inspection_plan_approve(
     plan = _require_plan(actor, plan, HEADS, _("批准检查方案"))
     if plan.status != PlanStatus.SUBMITTED:
         raise _wrong_state(plan.get_status_display(), _("批准"))
-    opinion = _text(opinion) or _("同意。")
+    with in_legal_language():  # the head's opinion is printed and recorded as it stands
+        opinion = _text(opinion) or _("同意。")
     plan.document = paperwork.issue_document(
         actor=actor,
         agency=plan.agency,
@@ -986,6 +1001,44 @@ def measure_major_matches(agency: Agency, kind: str):
     )
 
 
+@in_legal_language
+def _measure_document_content(
+    inspection: Inspection,
+    finding: Finding | None,
+    legal_basis: str,
+    content: str,
+    days: int | None,
+    due,
+) -> dict[str, Any]:
+    """The on-site measure's document (现场处理措施决定书, 责令限期整改指令书, …)."""
+    return {
+        "party": paperwork.party_lines(mine=inspection.mine),
+        "sections": [
+            {
+                "heading": _("检查发现的问题"),
+                "paragraphs": [f"{finding.description}（{finding.facts}）"]
+                if finding
+                else [_("见现场检查记录。")],
+            },
+            {"heading": _("依据"), "paragraphs": [legal_basis]},
+            {
+                "heading": _("处理决定"),
+                "paragraphs": [content]
+                + (
+                    [
+                        _("整改期限：自本指令书送达之日起%(days)d日内（至%(due)s）完成整改。")
+                        % {"days": days, "due": paperwork.cn_date(due.date)}
+                    ]
+                    if due
+                    else []
+                ),
+            },
+        ],
+        "remedies": paperwork.remedies_text(agency=inspection.agency),
+        "signatures": [_("被检查单位负责人（签名）"), _("执法人员（签名）")],
+    }
+
+
 @transaction.atomic
 def onsite_measure_take(
     *,
@@ -1045,37 +1098,13 @@ def onsite_measure_take(
         _add(errors, "days", _("只有限期整改需要整改期限。"))
         days = None
     _raise_if(errors)
-    doc_content = {
-        "party": paperwork.party_lines(mine=inspection.mine),
-        "sections": [
-            {
-                "heading": _("检查发现的问题"),
-                "paragraphs": [f"{finding.description}（{finding.facts}）"]
-                if finding
-                else [_("见现场检查记录。")],
-            },
-            {"heading": _("依据"), "paragraphs": [_text(legal_basis)]},
-            {
-                "heading": _("处理决定"),
-                "paragraphs": [_text(content)]
-                + (
-                    [
-                        _("整改期限：自本指令书送达之日起%(days)d日内（至%(due)s）完成整改。")
-                        % {"days": days, "due": paperwork.cn_date(due.date)}
-                    ]
-                    if due
-                    else []
-                ),
-            },
-        ],
-        "remedies": paperwork.remedies_text(agency=inspection.agency),
-        "signatures": [_("被检查单位负责人（签名）"), _("执法人员（签名）")],
-    }
     document = paperwork.issue_document(
         actor=actor,
         agency=inspection.agency,
         type_code=MEASURE_DOCUMENTS[kind],
-        content=doc_content,
+        content=_measure_document_content(
+            inspection, finding, _text(legal_basis), _text(content), days, due
+        ),
         subject=inspection,
     )
     measure = OnsiteMeasure(
@@ -1101,6 +1130,61 @@ def onsite_measure_take(
         lambda: onsite_measure_taken.send(sender=OnsiteMeasure, measure_id=measure_id)
     )
     return measure
+
+
+@in_legal_language
+def _record_document_content(
+    inspection: Inspection,
+    findings: list[Finding],
+    measures: list[OnsiteMeasure],
+    officers: list[Staff],
+) -> dict[str, Any]:
+    """The 现场检查记录: officers, items, what was found and the measures taken."""
+    return {
+        "party": paperwork.party_lines(mine=inspection.mine),
+        "table": [
+            {
+                "label": _("检查时间"),
+                "value": f"{timezone.localtime(inspection.started_at):%Y-%m-%d %H:%M} 至 "
+                f"{timezone.localtime(inspection.ended_at):%Y-%m-%d %H:%M}",
+            },
+            {"label": _("检查地点"), "value": inspection.location},
+            {
+                "label": _("检查人员"),
+                "value": paperwork.officer_line(officers, inspection.inspected_on),
+            },
+            {"label": _("煤矿陪同人员"), "value": inspection.party_present or "—"},
+            {
+                "label": _("告知事项"),
+                "value": _("检查人员已出示执法证件、表明身份，说明检查依据和理由。"),
+            },
+            {
+                "label": _("检查事项"),
+                "value": "；".join(i["name"] for i in inspection.plan.items),
+            },
+        ],
+        "sections": [
+            {"heading": _("检查情况"), "paragraphs": inspection.summary.splitlines()},
+            {
+                "heading": _("发现的问题"),
+                "paragraphs": [
+                    f"{n}. {f.description}（{f.entry_code}）具体事实：{f.facts}"
+                    f"{'（重大事故隐患）' if f.is_major_hazard else ''}"
+                    for n, f in enumerate(findings, start=1)
+                ]
+                or [_("未发现事故隐患和违法违规行为。")],
+            },
+            {
+                "heading": _("现场处理措施"),
+                "paragraphs": [
+                    f"{m.get_kind_display()}：{m.content}（{m.document.number.text}）"
+                    for m in measures
+                ]
+                or [_("无。")],
+            },
+        ],
+        "signatures": [_("被检查单位负责人（签名）"), _("检查人员（签名）")],
+    }
 
 
 @transaction.atomic
@@ -1131,51 +1215,7 @@ def inspection_complete(
         actor=actor,
         agency=inspection.agency,
         type_code="onsite_record",
-        content={
-            "party": paperwork.party_lines(mine=inspection.mine),
-            "table": [
-                {
-                    "label": _("检查时间"),
-                    "value": f"{timezone.localtime(inspection.started_at):%Y-%m-%d %H:%M} 至 "
-                    f"{timezone.localtime(ended_at):%Y-%m-%d %H:%M}",
-                },
-                {"label": _("检查地点"), "value": inspection.location},
-                {
-                    "label": _("检查人员"),
-                    "value": paperwork.officer_line(officers, inspection.inspected_on),
-                },
-                {"label": _("煤矿陪同人员"), "value": inspection.party_present or "—"},
-                {
-                    "label": _("告知事项"),
-                    "value": _("检查人员已出示执法证件、表明身份，说明检查依据和理由。"),
-                },
-                {
-                    "label": _("检查事项"),
-                    "value": "；".join(i["name"] for i in inspection.plan.items),
-                },
-            ],
-            "sections": [
-                {"heading": _("检查情况"), "paragraphs": inspection.summary.splitlines()},
-                {
-                    "heading": _("发现的问题"),
-                    "paragraphs": [
-                        f"{n}. {f.description}（{f.entry_code}）具体事实：{f.facts}"
-                        f"{'（重大事故隐患）' if f.is_major_hazard else ''}"
-                        for n, f in enumerate(findings, start=1)
-                    ]
-                    or [_("未发现事故隐患和违法违规行为。")],
-                },
-                {
-                    "heading": _("现场处理措施"),
-                    "paragraphs": [
-                        f"{m.get_kind_display()}：{m.content}（{m.document.number.text}）"
-                        for m in measures
-                    ]
-                    or [_("无。")],
-                },
-            ],
-            "signatures": [_("被检查单位负责人（签名）"), _("检查人员（签名）")],
-        },
+        content=_record_document_content(inspection, findings, measures, officers),
         subject=inspection,
     )
     inspection.status = InspectionStatus.COMPLETED

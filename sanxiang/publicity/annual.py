@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxiang.core.blobstore import blob_put
+from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import require_role, require_scope
 from sanxiang.documents.rendering import render_pdf
 from sanxiang.ledger.canonical import canonical_json
@@ -142,8 +143,10 @@ def _legal_reviews(agency: Agency, year: int) -> int:
     ).count()
 
 
+@in_legal_language
 def report_data(agency: Agency, year: int, *, today: datetime.date | None = None) -> dict[str, Any]:
-    """The report's figures, from the released results (the portal's data)."""
+    """The report's figures, from the released results (the portal's data); frozen, hashed and
+    published, so its few words are in the legal language."""
     today = today or timezone.localdate()
     publications = list(year_publications(agency, year))
     data = {
@@ -217,7 +220,9 @@ def report_charts(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@in_legal_language
 def render_report_pdf(report: AnnualReport) -> bytes:
+    """The published PDF, in the legal language (its charts' titles included)."""
     return render_pdf(
         "publicity/report_pdf.html",
         {

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sanxiang.core.language import in_legal_language
+
 from . import scanner
 from .fields import CHOICE, InfoClass, LayoutField, display_value, layout
 from .models import CLASS_GROUNDS, Publication, Redaction, RedactionGround
@@ -30,6 +32,7 @@ def text_digest(text: str) -> str:
     return hashlib.new("sm3", (text or "").encode("utf-8")).hexdigest()
 
 
+@in_legal_language
 def replacement_for(kind: str, text: str, ground: str) -> str:
     if kind == scanner.PERSON_NAME:
         return scanner.mask_name(text)
@@ -80,8 +83,10 @@ class PublicView:
     withheld: list[dict[str, Any]]
 
 
+@in_legal_language
 def public_view(publication: Publication, redactions: list[Redaction] | None = None) -> PublicView:
-    """The values the public will see, and the list of what is withheld (no withheld text)."""
+    """The values the public will see, and the list of what is withheld (no withheld text);
+    in the legal language, as published, whatever the editor's UI language."""
     if redactions is None:
         redactions = current_redactions(publication)
     values: dict[str, str] = {}

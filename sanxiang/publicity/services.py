@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import is_superuser, require_role, require_scope
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import ledger_append, ledger_hasher
@@ -174,8 +175,10 @@ def _scan_context(publication: Publication) -> dict[str, Any]:
     }
 
 
+@in_legal_language
 def _scan(publication: Publication, *, keys: list[str] | None = None) -> int:
-    """Propose redactions for the free text of the current revision (keys: only those fields)."""
+    """Propose redactions for the free text of the current revision (keys: only those fields);
+    their replacements and notes are recorded in the legal language."""
     context = _scan_context(publication)
     existing = [
         r
@@ -409,12 +412,14 @@ def publication_manual_create(
         mine = person.employer  # 一矿一页: a result on a miner belongs on his mine's page
     party = person.name if person else (mine.name if mine else values.get("party_name", ""))
     base = sources._party_fields(mine=mine, person=person) if (mine or person) else {}
+    with in_legal_language():
+        title = f"{Category(category).label} · {party}"
     draft = sources.Draft(
         category=category,
         agency=agency,
         source_type=MANUAL,
         source_id="",
-        title=f"{Category(category).label} · {party}",
+        title=title,
         decided_on=decided_on,
         fields={
             **sources._agency_fields(agency),
@@ -763,7 +768,8 @@ def publication_review(*, actor: Staff, publication: Publication, opinion: str =
     if publication.confirmed_by_id == actor.pk and not is_superuser(actor):
         raise PermissionDenied(_("确认区分处理的人员不能审查自己确认的公示。"))
     publication.reviewed_by, publication.reviewed_at = actor, timezone.now()
-    publication.review_opinion = (_text(opinion) or _("同意公开。"))[:500]
+    with in_legal_language():  # recorded as the opinion
+        publication.review_opinion = (_text(opinion) or _("同意公开。"))[:500]
     return _record(actor, publication, transition, opinion=publication.review_opinion)
 
 
@@ -859,7 +865,8 @@ def publication_approve(
     """GS-REQ-2: the head approves; the result is published at once (portal, open data, feed)."""
     publication, transition, _reason = _begin(actor, publication, "approve")
     publication.approved_by, publication.approved_at = actor, timezone.now()
-    publication.approval_opinion = (_text(opinion) or _("同意公开。"))[:500]
+    with in_legal_language():  # recorded as the opinion
+        publication.approval_opinion = (_text(opinion) or _("同意公开。"))[:500]
     _record(actor, publication, transition, opinion=publication.approval_opinion)
     return _publish(actor, publication)
 

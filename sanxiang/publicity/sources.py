@@ -1,5 +1,7 @@
 """Drafts from the decision side: the 双公示 layout values filled from a case, an inspection or a
-coercive measure. Read-only on those apps; every value can be corrected by the editor.
+coercive measure. Read-only on those apps; every value can be corrected by the editor. The
+drafts are public records, so they are built ``in_legal_language`` (choice labels in Chinese)
+whatever the language of the request that triggered them.
 
 Licensing has no source in the system yet (no licensing app exists): licensing results are
 drafted by hand with the same layout (``publication_manual_create``).
@@ -14,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from sanxiang.core.language import in_legal_language
 from sanxiang.org.models import Agency
 from sanxiang.registry.models import CoalMine, Person
 
@@ -79,6 +82,7 @@ def _party_fields(*, mine: CoalMine | None, person: Person | None) -> dict[str, 
     }
 
 
+@in_legal_language
 def penalty_draft(case) -> Draft:
     """GS-POST-1: the penalty decision of ``case`` in the 行政处罚 layout."""
     from sanxiang.cases.models import PenaltyKind, ProposalKind, ProposalStatus
@@ -135,6 +139,7 @@ def penalty_draft(case) -> Draft:
     )
 
 
+@in_legal_language
 def inspection_draft(inspection) -> Draft:
     """GS-POST-1: the result of a closed on-site inspection (20 working days)."""
     findings = list(inspection.findings.all())
@@ -174,6 +179,7 @@ def inspection_draft(inspection) -> Draft:
     )
 
 
+@in_legal_language
 def measure_draft(
     *,
     agency: Agency,
@@ -209,6 +215,7 @@ def measure_draft(
     )
 
 
+@in_legal_language
 def case_act_draft(act) -> Draft:
     case = act.case
     return measure_draft(
@@ -224,6 +231,7 @@ def case_act_draft(act) -> Draft:
     )
 
 
+@in_legal_language
 def onsite_measure_draft(measure) -> Draft:
     inspection = measure.inspection
     return measure_draft(

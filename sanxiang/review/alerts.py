@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.cases import gate
 from sanxiang.cases.models import Case
+from sanxiang.core.language import in_legal_language
 from sanxiang.ledger.services import ledger_append
 
 from . import rules
@@ -93,6 +94,7 @@ def _wanted_for_post_review(case: Case, today: datetime.date) -> dict[str, dict]
     return out
 
 
+@in_legal_language  # the messages are stored once and shown to every reader
 @transaction.atomic
 def alerts_refresh(*, today: datetime.date | None = None, review: Review | None = None) -> AlertRun:
     """Raise and resolve review alerts as of ``today`` (all reviews, or only ``review``)."""

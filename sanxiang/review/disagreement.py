@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.cases import gate
 from sanxiang.cases.models import Proposal
+from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import in_scope
 from sanxiang.core.validation import clean_and_save
 from sanxiang.ledger.services import ledger_append
@@ -269,13 +270,17 @@ def collective_clearance_register(*, actor: Staff, review: Review) -> Review:
     submission = review.current_submission
     if is_stale(submission):
         raise ValidationError({"proposal": [_("拟作出的决定在集体讨论后已有变化，须重新送审。")]})
+    with in_legal_language():  # recorded with the clearance
+        summary = _("依负责人集体讨论决定（%(n)s）：%(d)s") % {
+            "n": record.document.number.text,
+            "d": record.decision,
+        }
     gate.review_clearance_record(
         actor=actor,
         proposal=Proposal.objects.get(pk=submission.proposal_id),
         reviewed_digest=record.proposal_digest,
         opinion_reference=record.document.number.text,
-        opinion_summary=_("依负责人集体讨论决定（%(n)s）：%(d)s")
-        % {"n": record.document.number.text, "d": record.decision},
+        opinion_summary=summary,
         post_review=review.post_review,
     )
     return _finish(

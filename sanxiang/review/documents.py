@@ -3,7 +3,8 @@
 Names and numbering short codes come from the document-type catalog in force for the issuing
 agency (``review_opinion`` / ``collective_record``); numbering, rendering, write-once storage
 and the ledger entry with the PDF's digests are ``documents.services.document_issue``'s.
-Content values are strings only, so what is stored (and hashed) is what was printed.
+Content values are strings only, so what is stored (and hashed) is what was printed; the
+builders run ``in_legal_language``, so both are Chinese whatever the reviewer's UI language.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.cases import documents as case_documents
 from sanxiang.catalog.selectors import document_short_code
+from sanxiang.core.language import in_legal_language
 from sanxiang.documents.models import Document
 from sanxiang.documents.services import document_issue
 from sanxiang.inspections.paperwork import cn_date, document_types
@@ -97,6 +99,7 @@ def proposal_lines(kind: str, content: dict[str, Any]) -> list[str]:
     ]
 
 
+@in_legal_language
 def review_opinion(
     *,
     review: Review,
@@ -209,6 +212,7 @@ def review_opinion(
     }
 
 
+@in_legal_language
 def collective_record(
     *,
     review: Review,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from sanxiang.cases import gate
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.models import Case, Proposal, ProposalKind, ProposalStatus
+from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import in_scope
 from sanxiang.core.validation import clean_and_save
 from sanxiang.core.workdays import working_days_between
@@ -227,11 +228,11 @@ def materials_of(case: Case) -> list[dict[str, Any]]:
     return items
 
 
-def _proposal_errors(proposal: Proposal, case: Case, errors: dict) -> list:
+def _proposal_errors(proposal: Proposal, case: Case, errors: dict) -> None:
     """SH-SCOPE-1/2: the proposal must be the case's current one and a major decision."""
     if proposal is None or proposal.case_id != case.pk:
         _add(errors, "proposal", _("请选择本案拟作出的决定。"))
-        return []
+        return
     post_review = proposal.kind == ProposalKind.EMERGENCY_MEASURE
     matches = gate.major_matches(proposal)
     if post_review:
@@ -253,20 +254,20 @@ def _proposal_errors(proposal: Proposal, case: Case, errors: dict) -> list:
         )
     elif gate.passed_clearance(proposal, post_review=post_review) is not None:
         _add(errors, "proposal", _("该拟作出的决定已通过法制审核。"))
-    return matches
 
 
+@in_legal_language
 def _freeze(
     *,
     actor: Staff,
     review: Review,
     proposal: Proposal,
     case_report: Document | None,
-    matches: list,
     materials_note: str,
     response: str,
 ) -> Submission:
-    """Write the round's submission once; its manifest digest goes into the ledger."""
+    """Write the round's submission once; its manifest digest goes into the ledger. The
+    declaration and the matches' reasons are recorded in the legal language."""
     now = timezone.now()
     materials = materials_of(review.case)
     manifest = {
@@ -296,7 +297,7 @@ def _freeze(
         proposal=proposal,
         proposal_digest=proposal.digest,
         proposal_content=proposal.content,
-        major_matches=gate.matches_json(matches),
+        major_matches=gate.recorded_matches(proposal),
         case_report=case_report,
         materials=materials,
         materials_note=materials_note,
@@ -344,7 +345,7 @@ def review_submit(
     errors: dict[str, list[str]] = {}
     if proposal is not None:
         proposal = Proposal.objects.filter(pk=proposal.pk).first()
-    matches = _proposal_errors(proposal, case, errors)
+    _proposal_errors(proposal, case, errors)
     post_review = bool(proposal and proposal.kind == ProposalKind.EMERGENCY_MEASURE)
     if proposal is not None and not errors:
         open_reviews = Review.objects.filter(case=case, kind=proposal.kind, status__in=OPEN)
@@ -394,7 +395,6 @@ def review_submit(
         review=review,
         proposal=proposal,
         case_report=case_report,
-        matches=matches,
         materials_note=_text(materials_note),
         response="",
     )
@@ -459,7 +459,7 @@ def review_resubmit(
                 ]
             }
         )
-    matches = _proposal_errors(proposal, case, errors)
+    _proposal_errors(proposal, case, errors)
     if proposal is not None and proposal.kind != review.kind:
         _add(errors, "proposal", _("再次送审的应为同一类别的拟作出决定。"))
     if not _text(response):
@@ -489,7 +489,6 @@ def review_resubmit(
         review=review,
         proposal=proposal,
         case_report=case_report,
-        matches=matches,
         materials_note=_text(materials_note),
         response=_text(response),
     )

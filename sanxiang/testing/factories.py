@@ -360,10 +360,14 @@ def review_clearance(*, proposal, reviewer: Staff | None = None, post_review: bo
 def html_instead_of_pdf(template_name: str, context: dict) -> bytes:
     """A stand-in for ``documents.rendering.render_pdf`` in tests that do not read the PDF:
     the template is still rendered (so its errors surface) but not typeset, which is what costs.
+    Like the real one, it renders in the legal language.
     """
     from django.template.loader import render_to_string
 
-    return b"%PDF-stand-in (HTML)\n" + render_to_string(template_name, context).encode("utf-8")
+    from sanxiang.core.language import in_legal_language
+
+    with in_legal_language():
+        return b"%PDF-stand-in (HTML)\n" + render_to_string(template_name, context).encode("utf-8")
 
 
 ENFORCEMENT_WORLD_IDS = (
