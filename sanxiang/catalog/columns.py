@@ -17,6 +17,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from sanxiang.core.language import in_legal_language
+
 from .legalrefs import CitationError, chinese_to_int, format_citations, parse_citations
 
 
@@ -158,6 +160,8 @@ def _choice_lookup(
     for value, label in choices.choices:
         lookup[value] = value
         lookup[str(label)] = value
+        with in_legal_language():  # files are written in it, whatever the importer's UI
+            lookup[str(label)] = value
     lookup.update(aliases or {})
     return lookup
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sanxiang.core.language import in_legal_language
+
 from .columns import Row, plain_decimal
 from .kinds import KindSpec, rows_from_db
 
@@ -43,6 +45,7 @@ def _text_cells(spec: KindSpec, line: list[Any]) -> list[str]:
     ]
 
 
+@in_legal_language
 def to_csv(spec: KindSpec, rows: list[Row]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -52,6 +55,7 @@ def to_csv(spec: KindSpec, rows: list[Row]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+@in_legal_language
 def to_xlsx(spec: KindSpec, rows: list[Row], *, title: str = "") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

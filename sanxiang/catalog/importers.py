@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from sanxiang.core.language import in_legal_language
+
 from .columns import CellError, Column, Entity, Problem, Row, is_blank
 from .kinds import KindSpec
 
@@ -119,6 +121,8 @@ def parse_file(spec: KindSpec, content: bytes, filename: str) -> ParseResult:
     lookup: dict[str, Column] = {}
     for column in spec.columns:
         lookup[_header_key(column.label)] = column
+        with in_legal_language():  # the agency's files carry the Chinese headers
+            lookup[_header_key(str(column.label))] = column
         lookup[column.key] = column
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):

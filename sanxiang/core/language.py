@@ -12,6 +12,7 @@ user are built outside it and stay in his language.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,10 +31,30 @@ def in_legal_language(func: F | None = None) -> F | translation.override:
     """
     if func is None:
         return translation.override(LEGAL_LANGUAGE)
+    if inspect.isgeneratorfunction(func):
+        return _stream_in_legal_language(func)
 
     @functools.wraps(func)
     def in_chinese(*args, **kwargs):
         with translation.override(LEGAL_LANGUAGE):
             return func(*args, **kwargs)
+
+    return in_chinese
+
+
+def _stream_in_legal_language(func: F) -> F:
+    """A generator (a streamed download) runs each step in the legal language — only its own
+    steps: between them the server's code runs in whatever language it had."""
+
+    @functools.wraps(func)
+    def in_chinese(*args, **kwargs):
+        steps = func(*args, **kwargs)
+        while True:
+            with translation.override(LEGAL_LANGUAGE):
+                try:
+                    chunk = next(steps)
+                except StopIteration:
+                    return
+            yield chunk
 
     return in_chinese

@@ -1,5 +1,6 @@
 """Open data of the prior-publicity pages: CSV (UTF-8 with BOM, Chinese headers) and JSON
-(stable English keys). Built only from the public selectors."""
+(stable English keys). Built only from the public selectors, in the legal language whatever the
+visitor's: open data is a published dataset."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from sanxiang.catalog.columns import Column, plain_decimal
 from sanxiang.catalog.exporters import to_csv
 from sanxiang.catalog.kinds import rows_from_db, spec_for
+from sanxiang.core.language import in_legal_language
 
 from . import selectors
 
@@ -51,6 +53,7 @@ def _json_row(columns, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@in_legal_language
 def catalog_json(catalog: selectors.PublicCatalog) -> dict[str, Any]:
     spec = spec_for(catalog.kind)
     version = catalog.version
@@ -62,10 +65,10 @@ def catalog_json(catalog: selectors.PublicCatalog) -> dict[str, Any]:
                 _json_row(spec.child.columns, child.values) for child in row.children
             ]
         items.append(item)
-    fields = [{"key": c.key, "header": c.label} for c in spec.columns]
+    fields = [{"key": c.key, "header": str(c.label)} for c in spec.columns]
     return {
         "dataset": catalog.kind,
-        "title": spec.label,
+        "title": str(spec.label),
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "agency": catalog.agency.name if catalog.agency else None,
         "version": None
@@ -85,6 +88,7 @@ def catalog_json(catalog: selectors.PublicCatalog) -> dict[str, Any]:
     }
 
 
+@in_legal_language
 def catalog_csv(catalog: selectors.PublicCatalog) -> bytes:
     spec = spec_for(catalog.kind)
     return to_csv(spec, rows_from_db(spec, catalog.version) if catalog.version else [])

@@ -1,7 +1,8 @@
 """Open data of released results in the 双公示 layout: CSV (UTF-8 with BOM, the layout's Chinese
 headers), JSON (the layout's stable English keys, ``<key>_label`` beside coded values) and XLSX
 (Chinese headers, the English keys on a second sheet). Built only from ``public.py``; rows are
-streamed, so a large dataset never sits in memory whole (XLSX in openpyxl's write-only mode)."""
+streamed, so a large dataset never sits in memory whole (XLSX in openpyxl's write-only mode).
+Open data is a published dataset, so it is in the legal language whatever the visitor's."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import json
 from collections.abc import Iterator
 
 from django.utils import timezone
+
+from sanxiang.core.language import in_legal_language
 
 from . import public
 from .fields import CHOICE, Category, display_value
@@ -27,6 +30,7 @@ def _url(pk: int) -> str:
     return f"/public/results/{pk}/"
 
 
+@in_legal_language
 def csv_stream(category: str, **filters) -> Iterator[bytes]:
     items = public.layout_fields(category)
     buffer = io.StringIO()
@@ -56,6 +60,7 @@ def _json_item(items, pk, values, published_at) -> dict:
     return item_values
 
 
+@in_legal_language
 def json_stream(category: str, **filters) -> Iterator[bytes]:
     items = public.layout_fields(category)
     head = {
@@ -75,6 +80,7 @@ def json_stream(category: str, **filters) -> Iterator[bytes]:
     yield b"\n ]\n}\n"
 
 
+@in_legal_language
 def xlsx_bytes(category: str, **filters) -> bytes:
     from openpyxl import Workbook
 

@@ -253,3 +253,21 @@ def test_import_replaces_draft_items(samples, team, province):
         == 1
     )
     assert list(PowerItem.objects.filter(version=version).values_list("code", flat=True)) == ["B-1"]
+
+
+def test_files_are_in_the_legal_language_whatever_the_ui(samples, team, province):
+    """An officer working in English exports the standard Chinese file and imports it back."""
+    from django.utils import translation
+
+    version = draft(team, province["provincial"], CatalogKind.DOCUMENT_TYPE)
+    with translation.override("en"):
+        spec = spec_for(CatalogKind.DOCUMENT_TYPE)
+        content = exporters.to_csv(spec, rows_from_db(spec, version))
+        assert content.decode("utf-8-sig").startswith("文书代码,文书名称,编号简称")
+        chinese = "文书代码,文书名称,编号简称\r\nx_notice,示例通知书,示通\r\n".encode("utf-8-sig")
+        assert (
+            services.catalog_import(
+                actor=team["editor"], version=version, content=chinese, filename="d.csv"
+            )
+            == 1
+        )

@@ -35,3 +35,17 @@ def test_a_with_block_writes_chinese_and_gives_the_language_back():
         with in_legal_language():
             assert _("同意。") == "同意。"
         assert _("同意。") == "Approved."
+
+
+def test_a_decorated_stream_writes_chinese_only_in_its_own_steps():
+    seen_between = []
+
+    @in_legal_language
+    def rows():
+        yield _("案由")
+        yield translation.get_language()
+
+    with translation.override("en"):
+        for row in rows():
+            seen_between.append((row, translation.get_language()))
+    assert seen_between == [("案由", "en"), ("zh-hans", "en")]

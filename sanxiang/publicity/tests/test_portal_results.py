@@ -249,3 +249,18 @@ def test_versions_are_public_and_listed(released, team):
     assert "〔2026〕1号" in old and "历史版本" in old
     assert client.get(f"/public/results/{released.pk}/v7/").status_code == 404
     assert timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_open_data_is_in_the_legal_language_for_an_english_visitor(released):
+    from django.conf import settings
+
+    visitor = Client()
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    feed = json.loads(body(visitor.get("/public/data/results/penalty.json")))
+    assert feed["title"].endswith("结果公示") and all(
+        "\u4e00" <= field["header"][0] <= "\u9fff" for field in feed["fields"]
+    )
+    csv_header = body(visitor.get("/public/data/results/penalty.csv")).split("\r\n")[0]
+    assert csv_header.startswith("行政相对人名称") or "公示编号" in csv_header
+    assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", csv_header)
