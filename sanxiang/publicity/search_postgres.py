@@ -28,7 +28,9 @@ TABLE = "publicity_searchvector"
 MATCH = f"SELECT id FROM {TABLE} WHERE tsv @@ to_tsquery('simple', %s) AND id BETWEEN %s AND %s"
 
 # Each step has one good plan; the planner's choice between them rests on a row estimate it
-# cannot make for phrases of correlated bigrams. SET LOCAL ends with the transaction.
+# cannot make for phrases of correlated bigrams. SET LOCAL lasts until the outermost transaction
+# ends: the search's own (a portal request has no other), or a caller's, whose later queries
+# then plan with the same switches (their results are the same).
 _BITMAP_PLAN = (
     "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),"
     " set_config('enable_bitmapscan', 'on', true),"
