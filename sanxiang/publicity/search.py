@@ -174,23 +174,32 @@ def run(query: SearchQuery, *, offset: int, limit: int) -> Hits:
     elif connection.vendor == "postgresql":
         keys, total = search_postgres.page(query, offset=offset, limit=limit, cap=COUNT_CAP)
     else:
-        keys, total = search_fts5.page(query, offset=offset, limit=limit, cap=COUNT_CAP)
+        keys, total = search_fts5.page(query, offset=offset, limit=limit)
     return Hits(keys=keys, total=min(total, COUNT_CAP), capped=total > COUNT_CAP)
 
 
 def _key_range_page(query: SearchQuery, *, offset: int, limit: int) -> tuple[list[int], int]:
     low, high = query.key_range()
-    where = "id BETWEEN %s AND %s"
+    return capped_page(
+        ENTRY_TABLE, "id", "id BETWEEN %s AND %s", [low, high], offset=offset, limit=limit
+    )
+
+
+def capped_page(
+    table: str, key: str, where: str, params: list, *, offset: int, limit: int
+) -> tuple[list[int], int]:
+    """One page of ``key`` values, largest first, and the number of rows matching ``where``
+    counted up to ``COUNT_CAP`` + 1 (a single index walk each, both stopping early)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {ENTRY_TABLE} WHERE {where} LIMIT %s) AS capped",
-            [low, high, COUNT_CAP + 1],
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) AS capped",
+            [*params, COUNT_CAP + 1],
         )
         total = cursor.fetchone()[0]
         if offset >= total:
             return [], total
         cursor.execute(
-            f"SELECT id FROM {ENTRY_TABLE} WHERE {where} ORDER BY id DESC LIMIT %s OFFSET %s",
-            [low, high, limit, offset],
+            f"SELECT {key} FROM {table} WHERE {where} ORDER BY {key} DESC LIMIT %s OFFSET %s",
+            [*params, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()], total

@@ -7,29 +7,17 @@ after one page; the capped count stops at the cap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from django.db import connection
-
-if TYPE_CHECKING:
-    from .search import SearchQuery
+from . import search
 
 
-def page(query: SearchQuery, *, offset: int, limit: int, cap: int) -> tuple[list[int], int]:
-    """Keys of one page, newest first, and the number of matches counted up to ``cap`` + 1."""
+def page(query: search.SearchQuery, *, offset: int, limit: int) -> tuple[list[int], int]:
+    """Keys of one page, newest first, and the number of matches counted up to the cap + 1."""
     low, high = query.key_range()
-    where = "publicity_fts MATCH %s AND rowid BETWEEN %s AND %s"
-    params = [query.fts5(), low, high]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT rowid FROM publicity_fts WHERE {where} LIMIT %s)",
-            [*params, cap + 1],
-        )
-        total = cursor.fetchone()[0]
-        if offset >= total:
-            return [], total
-        cursor.execute(
-            f"SELECT rowid FROM publicity_fts WHERE {where} ORDER BY rowid DESC LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
-        return [row[0] for row in cursor.fetchall()], total
+    return search.capped_page(
+        "publicity_fts",
+        "rowid",
+        "publicity_fts MATCH %s AND rowid BETWEEN %s AND %s",
+        [query.fts5(), low, high],
+        offset=offset,
+        limit=limit,
+    )

@@ -20,10 +20,12 @@ from sanxiang.core.blobstore import blob_read
 ENGLISH_PHRASE = re.compile(r"(?<![0-9A-Za-z])[A-Za-z'’]{2,}(?: [A-Za-z'’]+)+(?![0-9A-Za-z])")
 
 
-def english_client(user) -> Client:
-    """A client of ``user`` who chose English with the language switch (the cookie)."""
+def english_client(user=None) -> Client:
+    """A client who chose English with the language switch (the cookie): ``user``, logged in,
+    or an anonymous visitor."""
     client = Client()
-    client.force_login(user)
+    if user is not None:
+        client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 

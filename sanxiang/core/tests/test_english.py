@@ -13,6 +13,7 @@ from django.test import Client
 
 from sanxiang.ledger import services as ledger_services
 from sanxiang.testing import factories
+from sanxiang.testing.language import english_client
 
 CATALOGUE = Path(settings.BASE_DIR) / "sanxiang" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
@@ -120,10 +121,7 @@ def world(province):
 )
 def test_pages_in_english(world, province, who, url, expected):
     ledger_services.checkpoint_sign()  # the portal pages show the latest checkpoint
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if who:
-        client.force_login(world[who])
+    client = english_client(world[who] if who else None)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Language"] == "en"

@@ -253,10 +253,9 @@ def test_versions_are_public_and_listed(released, team):
 
 @pytest.mark.django_db
 def test_open_data_is_in_the_legal_language_for_an_english_visitor(released):
-    from django.conf import settings
+    from sanxiang.testing.language import english_client
 
-    visitor = Client()
-    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    visitor = english_client()
     feed = json.loads(body(visitor.get("/public/data/results/penalty.json")))
     assert feed["title"].endswith("结果公示") and all(
         "\u4e00" <= field["header"][0] <= "\u9fff" for field in feed["fields"]
