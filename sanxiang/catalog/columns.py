@@ -156,12 +156,10 @@ def decimal_value(
 def _choice_lookup(
     choices: type[models.TextChoices], aliases: dict[str, str] | None = None
 ) -> dict[str, str]:
-    lookup = {}
-    for value, label in choices.choices:
-        lookup[value] = value
-        lookup[str(label)] = value
-        with in_legal_language():  # files are written in it, whatever the importer's UI
-            lookup[str(label)] = value
+    lookup = {value: value for value in choices.values}
+    lookup |= {str(label): value for value, label in choices.choices}
+    with in_legal_language():  # files are written in it, whatever the importer's UI
+        lookup |= {str(label): value for value, label in choices.choices}
     lookup.update(aliases or {})
     return lookup
 
