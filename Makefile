@@ -4,11 +4,12 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 STAMP := .venv/.installed
 
-.PHONY: run test setup system-deps lint migrations-check pytest openapi messages demo clean
+.PHONY: run test setup system-deps system-deps-run lint migrations-check pytest openapi messages demo clean
 
-run: setup
+run: setup system-deps-run
 	$(MANAGE) migrate --noinput
 	$(MANAGE) ledger_keys
+	$(MANAGE) signing_ca
 	$(MANAGE) demo_load
 	$(MANAGE) ledger_checkpoint
 	bash tools/run-server.sh
@@ -19,13 +20,16 @@ setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip 'setuptools>=78.1.1'
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the tests need: Chromium for browser tests, CJK fonts for PDFs, poppler for text extraction.
-system-deps:
+# Debian packages the running system needs (CJK fonts, ffmpeg, Graphviz), and those the tests add.
+system-deps-run:
 	bash tools/system-deps.sh
+
+system-deps:
+	bash tools/system-deps.sh --test
 
 lint: setup
 	.venv/bin/ruff check .

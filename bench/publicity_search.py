@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -365,6 +366,10 @@ def rows(n: int, rng: random.Random, agencies, mines):
             number,
             kind,
             outcome[:300],
+            # ADR 0097: fine (万元) and exact-match key; derived without drawing from ``rng``,
+            # so the rest of the data is the same as before these columns existed.
+            Decimal(pk % 500) / 10 if category == "penalty" else None,
+            search.document_key(number),
             terms,
         )
 
@@ -383,6 +388,8 @@ COLUMNS = (
     "document_number",
     "kind_text",
     "outcome",
+    "fine_amount",
+    "document_key",
     "terms",
 )
 
@@ -488,6 +495,10 @@ def query_types(rng: random.Random, agencies, mines) -> dict[str, callable]:
         ),
         "filters only (category + range)": lambda: ranged(category="licensing"),
         "no filter, first page": lambda: SearchQuery(),
+        # Last, so the families above draw the same queries as before it existed (ADR 0097).
+        "whole document number (exact)": lambda: SearchQuery(
+            q=f"基（{rng.choice(subs).name[4:6]}）煤安罚〔{rng.randint(2019, 2026)}〕{rng.randint(1, 9000)}号"
+        ),
     }
 
 

@@ -46,6 +46,9 @@ def _entries(first_seq: int, count: int, rng: random.Random) -> Iterator[tuple]:
             "object_digest": os.urandom(32).hex(),
             "details": {"fields": ["address", "status"]} if seq % 3 else {},
             "context": {
+                # what ledger_append records (ADR 0060); [] = the roles these synthetic
+                # actors were granted in the ledger, so verify's role check runs on each entry
+                "actor_roles": [],
                 "channel": "web",
                 "request_id": uuid.UUID(int=rng.getrandbits(128)).hex,
                 "remote_addr": f"10.{seq % 256}.{seq // 256 % 256}.7",

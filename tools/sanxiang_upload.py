@@ -277,6 +277,8 @@ class Checksums:
 
 def send_region(conn: http.client.HTTPConnection, source: Path, offset: int, length: int) -> None:
     """The body of a PATCH: ``sendfile`` (no copy through Python) where the socket allows."""
+    if length == 0:  # resuming an upload whose bytes are all in: the PATCH only completes it
+        return
     with open(source, "rb") as handle:
         sent = conn.sock.sendfile(handle, offset, length)
     if sent != length:

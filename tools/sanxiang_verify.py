@@ -9,9 +9,14 @@ implemented here in plain Python.
 
 Usage::
 
-    python3 sanxiang_verify.py checkpoint  --key KEYFILE NOTE
+    python3 sanxiang_verify.py checkpoint  --key KEYFILE [--rotation STATEMENT ...]
+                                           [--witness WITNESSKEYS --cosignatures N] NOTE
     python3 sanxiang_verify.py inclusion   --key KEYFILE PROOF.json
     python3 sanxiang_verify.py consistency --key KEYFILE PROOF.json
+    python3 sanxiang_verify.py bag [--key KEYFILE] BAG_DIRECTORY
+
+``bag`` checks a transfer package (移交包) end to end; it lives in ``sanxiang_verify_bag.py``,
+which must lie beside this file (see that file for what it checks).
 
 Exit status: 0 verified, 1 verification failed or bad input, 2 command-line usage error.
 
@@ -23,6 +28,16 @@ key ``04||x||y``, signature ``r||s`` over SM3(Z_A || text), user ID "12345678123
 NOTE is a C2SP signed note (c2sp.org/signed-note) whose text is a C2SP checkpoint
 (c2sp.org/tlog-checkpoint): origin, tree size, base64 root hash, optional extension lines.
 It verifies if at least one signature is by a key in KEYFILE and no such signature is bad.
+
+``--rotation STATEMENT`` (repeatable, oldest first) moves trust along the agency's key
+rotations: a statement ``sanxiang/key-rotation/v1`` names old and new verifier keys and the
+size of the last checkpoint the old keys signed (``last-size``); it must be signed by every
+old key (all trusted already) and every new key. Retired keys then verify checkpoints only up
+to their ``last-size``.
+
+``--witness WITNESSKEYS --cosignatures N`` also requires cosignatures (c2sp.org/tlog-cosignature,
+``cosignature/v1``, Ed25519, key type 0x04) by at least N of the witnesses in WITNESSKEYS among
+the note's signature lines.
 
 Merkle trees follow RFC 6962 (leaf = H(0x00 || entry), node = H(0x01 || left || right));
 proofs are checked per RFC 9162 §2.1.3.2 and §2.1.4.2. In the JSON files all hashes are
@@ -36,6 +51,8 @@ Inclusion proof file::
       "tree_size": 1000,                // must equal the checkpoint's tree size
       "entry": "{...}",                 // the entry text (its UTF-8 bytes are hashed), and/or
       "leaf_hash": "ab12...",           // its leaf hash; if both are given they must agree
+                                        // (the platform gives the entry text only to those who
+                                        // may read it: absent or null, the leaf hash is checked)
       "proof": ["hex", ...],            // audit path, from the leaf upwards
       "checkpoint": "<signed note>"     // checkpoint of size tree_size
     }
@@ -287,6 +304,11 @@ def load_keys(path: Path) -> list[VerifierKey]:
 
 def verify_note(note: str, keys: Sequence[VerifierKey]) -> str:
     """Return the note text if a known key signed it and no known key's signature is bad."""
+    return verify_note_by(note, keys)[0]
+
+
+def verify_note_by(note: str, keys: Sequence[VerifierKey]) -> tuple[str, list[VerifierKey]]:
+    """Like :func:`verify_note`, and also the keys whose signatures verified."""
     malformed = VerifyError(
         "签名文件格式错误（须为 UTF-8 文本、LF 换行）",
         "malformed signed note (must be UTF-8 text with LF line endings)",
@@ -300,7 +322,7 @@ def verify_note(note: str, keys: Sequence[VerifierKey]) -> str:
     if len(lines) > _MAX_SIGNATURES:
         raise malformed
     known = {(key.name, key.key_id): key for key in keys}
-    verified = 0
+    verified: list[VerifierKey] = []
     for line in lines:
         if not line.startswith("— "):
             raise malformed
@@ -315,10 +337,10 @@ def verify_note(note: str, keys: Sequence[VerifierKey]) -> str:
             continue
         if not key.verify(text.encode(), payload[4:]):
             raise VerifyError(f"密钥 {name} 的签名无效", f"invalid signature by key {name}")
-        verified += 1
+        verified.append(key)
     if not verified:
         raise VerifyError("没有可信密钥的有效签名", "no signature by a trusted key")
-    return text
+    return text, verified
 
 
 def parse_checkpoint(text: str) -> Checkpoint:
@@ -330,8 +352,136 @@ def parse_checkpoint(text: str) -> Checkpoint:
     return Checkpoint(lines[0], int(lines[1]), _b64decode(lines[2], "根哈希 / root hash"))
 
 
-def open_checkpoint(note: str, keys: Sequence[VerifierKey]) -> Checkpoint:
-    return parse_checkpoint(verify_note(note, keys))
+def open_checkpoint(
+    note: str, keys: Sequence[VerifierKey], limits: dict[int, int] | None = None
+) -> Checkpoint:
+    """Verify and parse a checkpoint; ``limits`` (key ID → largest tree size) are the retired
+    keys of a rotation chain: a head beyond a retired key's limit needs a newer key."""
+    text, verified = verify_note_by(note, keys)
+    checkpoint = parse_checkpoint(text)
+    if limits and all(
+        limits.get(key.key_id, checkpoint.size) < checkpoint.size for key in verified
+    ):
+        raise VerifyError(
+            f"检查点（树大小 {checkpoint.size}）仅由已停用的密钥签署，超出其有效范围",
+            f"checkpoint of size {checkpoint.size} is signed only by retired keys beyond their limit",
+        )
+    return checkpoint
+
+
+# --- key rotation statements (sanxiang/key-rotation/v1) -----------------------------------------
+
+ROTATION_HEADER = "sanxiang/key-rotation/v1"
+
+
+def apply_rotations(
+    keys: Sequence[VerifierKey], statements: Sequence[Path]
+) -> tuple[list[VerifierKey], dict[int, int]]:
+    """Follow a chain of key rotation statements from the keys one trusts.
+
+    Each statement must be signed by every old key it names — all of them trusted already —
+    and by every new key (proof that the announcer holds them). Returns the trusted keys
+    (old and new) and the limits of the retired ones: the size of the last checkpoint they
+    signed."""
+    trusted = list(keys)
+    limits: dict[int, int] = {}
+    for path in statements:
+        note = _read_text(path)
+        text = verify_note(note, trusted)
+        lines = text[:-1].split("\n")
+        bad = VerifyError(
+            f"{path} 不是有效的密钥更替声明", f"{path} is not a key rotation statement"
+        )
+        if len(lines) < 6 or lines[0] != ROTATION_HEADER:
+            raise bad
+        fields: dict[str, list[str]] = {}
+        for line in lines[1:]:
+            name, _sep, value = line.partition(" ")
+            fields.setdefault(name, []).append(value)
+        if set(fields) != {"origin", "sequence", "last-size", "old", "new"}:
+            raise bad
+        if not re.fullmatch(r"0|[1-9][0-9]*", fields["last-size"][0]):
+            raise bad
+        old = [parse_verifier_key(v) for v in fields["old"]]
+        new = [parse_verifier_key(v) for v in fields["new"]]
+        for key in old:
+            if key not in trusted:
+                raise VerifyError(
+                    f"{path} 中的旧公钥不是您信任的公钥", f"an old key in {path} is not trusted"
+                )
+        for key in old + new:
+            verify_note(note, [key])  # each old and new key signed the statement
+        for key in old:
+            limits[key.key_id] = min(limits.get(key.key_id, 1 << 62), int(fields["last-size"][0]))
+        trusted += [key for key in new if key not in trusted]
+    return trusted, limits
+
+
+def _trusted(args: argparse.Namespace) -> tuple[list[VerifierKey], dict[int, int]]:
+    return apply_rotations(load_keys(args.key), args.rotation or [])
+
+
+# --- witness cosignatures (c2sp.org/tlog-cosignature, cosignature/v1, Ed25519) ------------------
+
+COSIGNATURE_TYPE = b"\x04"
+
+
+def load_witness_keys(path: Path) -> list[VerifierKey]:
+    """Witness keys ``<name>+<key ID>+<base64(0x04 || Ed25519 key)>``, one a line."""
+    found = []
+    for line in _read_text(path).splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        bad = VerifyError(f"见证方公钥格式错误：{line!r}", f"malformed witness key: {line!r}")
+        parts = line.split("+", 2)
+        if len(parts) != 3 or not _valid_name(parts[0]):
+            raise bad
+        blob = _b64decode(parts[2], "见证方公钥 / witness key")
+        if not blob.startswith(COSIGNATURE_TYPE) or len(blob) != 33:
+            raise bad
+        digest = hashlib.sha256(parts[0].encode() + b"\n" + blob).digest()
+        if parts[1] != digest[:4].hex():
+            raise VerifyError("见证方公钥标识与公钥不符", "witness key ID does not match the key")
+        found.append(VerifierKey(parts[0], int(parts[1], 16), ED25519_TYPE, blob[1:]))
+    if not found:
+        raise VerifyError(f"{path} 中没有见证方公钥", f"no witness key in {path}")
+    return found
+
+
+def count_cosignatures(note: str, witnesses: Sequence[VerifierKey]) -> int:
+    """How many of ``witnesses`` cosigned the checkpoint in ``note`` (each counted once)."""
+    split = note.rfind("\n\n")
+    text, lines = note[: split + 1], note[split + 2 : -1].split("\n")
+    cosigned = set()
+    for line in lines:
+        name, _sep, payload_b64 = line.removeprefix("— ").partition(" ")
+        try:
+            payload = base64.b64decode(payload_b64, validate=True)
+        except ValueError:
+            continue
+        if len(payload) != 4 + 8 + 64:
+            continue
+        for key in witnesses:
+            if key.name == name and key.key_id == int.from_bytes(payload[:4], "big"):
+                timestamp = int.from_bytes(payload[4:12], "big")
+                message = f"cosignature/v1\ntime {timestamp}\n{text}".encode()
+                if not ed25519_verify(key.public_key, message, payload[12:]):
+                    raise VerifyError(f"见证方 {name} 的联署签名无效", f"bad cosignature by {name}")
+                cosigned.add((key.name, key.key_id))
+    return len(cosigned)
+
+
+def _require_cosignatures(args: argparse.Namespace, note: str) -> str:
+    if not getattr(args, "witness", None):
+        return ""
+    count = count_cosignatures(note, load_witness_keys(args.witness))
+    if count < args.cosignatures:
+        raise VerifyError(
+            f"联署签名 {count} 个，少于要求的 {args.cosignatures} 个",
+            f"{count} cosignatures, fewer than the {args.cosignatures} required",
+        )
+    return f"\n  联署 cosignatures:   {count}"
 
 
 # --- Merkle proofs (RFC 6962 hashing, RFC 9162 verification) -----------------------------------
@@ -465,22 +615,24 @@ def _describe(checkpoint: Checkpoint) -> str:
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> str:
-    checkpoint = open_checkpoint(_read_text(args.note), load_keys(args.key))
-    return "检查点签名有效 / checkpoint signature is valid\n" + _describe(checkpoint)
+    note = _read_text(args.note)
+    checkpoint = open_checkpoint(note, *_trusted(args))
+    witnessed = _require_cosignatures(args, note)
+    return "检查点签名有效 / checkpoint signature is valid\n" + _describe(checkpoint) + witnessed
 
 
 def cmd_inclusion(args: argparse.Namespace) -> str:
-    keys = load_keys(args.key)
+    keys, limits = _trusted(args)
     data = _load_json(args.proof)
     hasher = TreeHasher(_field(data, "hash", str))
-    checkpoint = open_checkpoint(_field(data, "checkpoint", str), keys)
+    checkpoint = open_checkpoint(_field(data, "checkpoint", str), keys, limits)
     index, size = _field(data, "leaf_index", int), _field(data, "tree_size", int)
     if size != checkpoint.size:
         raise VerifyError("tree_size 与检查点不符", "tree_size differs from the checkpoint")
     hashes: list[bytes] = []
-    if "entry" in data:
+    if data.get("entry") is not None:  # a proof for someone who may not read the body omits it
         hashes.append(hasher.leaf(_field(data, "entry", str).encode("utf-8")))
-    if "leaf_hash" in data:
+    if data.get("leaf_hash") is not None:
         hashes.append(_hex(data["leaf_hash"], hasher, "叶子哈希 / leaf hash"))
     if not hashes or hashes[0] != hashes[-1]:
         raise VerifyError("需要一致的 entry 或 leaf_hash", "need entry or leaf_hash, agreeing")
@@ -493,11 +645,11 @@ def cmd_inclusion(args: argparse.Namespace) -> str:
 
 
 def cmd_consistency(args: argparse.Namespace) -> str:
-    keys = load_keys(args.key)
+    keys, limits = _trusted(args)
     data = _load_json(args.proof)
     hasher = TreeHasher(_field(data, "hash", str))
-    old = open_checkpoint(_field(data, "old_checkpoint", str), keys)
-    new = open_checkpoint(_field(data, "new_checkpoint", str), keys)
+    old = open_checkpoint(_field(data, "old_checkpoint", str), keys, limits)
+    new = open_checkpoint(_field(data, "new_checkpoint", str), keys, limits)
     if old.origin != new.origin:
         raise VerifyError("两个检查点来自不同日志", "checkpoints are from different logs")
     verify_consistency(
@@ -507,6 +659,21 @@ def cmd_consistency(args: argparse.Namespace) -> str:
         f"日志从 {old.size} 条到 {new.size} 条只追加未改写 / "
         f"log grew from {old.size} to {new.size} entries without rewriting\n" + _describe(new)
     )
+
+
+def _bag_module() -> Any:
+    """``sanxiang_verify_bag.py`` from beside this file (also under ``python -I``), sharing
+    this module's code: it imports ``sanxiang_verify``, which is registered as this module."""
+    import importlib.util
+
+    sys.modules.setdefault("sanxiang_verify", sys.modules[__name__])
+    path = Path(__file__).with_name("sanxiang_verify_bag.py")
+    spec = importlib.util.spec_from_file_location("sanxiang_verify_bag", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise SystemExit(f"找不到 / missing: {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -522,9 +689,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--key", required=True, type=Path, help="公钥文件 / verifier key file")
+        sub.add_argument(
+            "--rotation",
+            action="append",
+            type=Path,
+            metavar="STATEMENT",
+            help="密钥更替声明，按先后给出 / key rotation statement, oldest first (repeatable)",
+        )
         sub.add_argument(arg, type=Path, metavar=arg.upper())
         sub.set_defaults(handler=handler)
+    checkpoint_parser = commands.choices["checkpoint"]
+    checkpoint_parser.add_argument(
+        "--witness", type=Path, help="见证方公钥文件 / witness key file (cosignature/v1)"
+    )
+    checkpoint_parser.add_argument(
+        "--cosignatures",
+        type=int,
+        default=1,
+        metavar="N",
+        help="至少需要的联署签名数 / cosignatures required with --witness (default 1)",
+    )
+    sub = commands.add_parser("bag", help="离线核验移交包 / verify a transfer package offline")
+    sub.add_argument("--key", type=Path, help="另行取得的公钥文件 / separately obtained key file")
+    sub.add_argument("path", type=Path, metavar="BAG")
     args = parser.parse_args(argv)
+    if args.command == "bag":
+        return _bag_module().cmd_bag(args)
     try:
         print("验证通过 / VERIFIED: " + args.handler(args))
     except VerifyError as exc:

@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs, only those missing.
+# Installs the Debian packages Sanxiang needs, only those missing.
+#   tools/system-deps.sh         what the running system needs (make run): CJK fonts for PDFs,
+#                                ffmpeg for playable copies and demo videos, Graphviz for flowcharts,
+#                                poppler (pdftoppm, pdffonts) and ClamAV (clamscan, sigtool) for the
+#                                archive's 四性检测
+#   tools/system-deps.sh --test  the same plus what the tests need (make test): Chromium for the
+#                                browser tests
 set -euo pipefail
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v clamscan >/dev/null 2>&1 || missing+=(clamav)
+if [ "${1:-}" = "--test" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

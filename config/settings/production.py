@@ -4,6 +4,7 @@
 """
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -25,3 +26,7 @@ SECURE_HSTS_PRELOAD = env_bool("SANXIANG_HSTS_PRELOAD", True)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+# 四性检测: scan with the database the intranet mirror keeps current, and refuse the test
+# database or a stale one (ADR 0117).
+SANXIANG_CLAMAV_DB_DIR = Path(env("SANXIANG_CLAMAV_DB_DIR", "/var/lib/clamav")).resolve()
+SANXIANG_CLAMAV_REQUIRE_CURRENT_DB = env_bool("SANXIANG_CLAMAV_REQUIRE_CURRENT_DB", True)

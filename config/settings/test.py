@@ -4,6 +4,7 @@
 PostgreSQL (``make test`` runs both when ``SANXIANG_TEST_POSTGRES`` is set).
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -15,10 +16,22 @@ TASKS = {"default": TASK_BACKENDS["immediate"]}  # noqa: F405
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sanxiang-test-files-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="sanxiang-test-static-"))
 WHITENOISE_AUTOREFRESH = True
-SANXIANG_KEY_DIR = Path(tempfile.mkdtemp(prefix="sanxiang-test-keys-"))
+# A second instance started by a test (the witness, ADR 0191) shares one key directory across
+# its commands through SANXIANG_TEST_KEY_DIR; never the real SANXIANG_KEY_DIR of a developer.
+SANXIANG_KEY_DIR = Path(
+    os.environ.get("SANXIANG_TEST_KEY_DIR") or tempfile.mkdtemp(prefix="sanxiang-test-keys-")
+)
+# Documents are signed in tests, without the timestamp and DSS; the signature tests turn it on.
+SANXIANG_SIGNING_TIMESTAMP = False
+# No checkpoint after a lag of the test session's own clock: a test that counts its on-commit
+# callbacks must not find a signature in them; the lag test sets its own (ADR 0062).
+SANXIANG_CHECKPOINT_MAX_LAG = 10**9
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The login slow-down (ADR 0073) is tested with its own settings; elsewhere tests sign in and
+# fail on purpose more often than a person would.
+SANXIANG_LOGIN_SLOWDOWN_FREE = 50

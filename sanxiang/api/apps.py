@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
     name = "sanxiang.api"
     label = "api"
     verbose_name = _("接口")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from sanxiang.core.text import CLEAN_TEXT_PATTERN, text_problem
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 _PYDANTIC_MESSAGES = {
@@ -31,6 +33,9 @@ _PYDANTIC_MESSAGES = {
     "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD。",
     "date_parsing": "日期格式应为 YYYY-MM-DD。",
     "date_type": "日期格式应为 YYYY-MM-DD。",
+    "datetime_parsing": "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00。",
+    "datetime_type": "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00。",
+    "datetime_from_date_parsing": "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00。",
     "enum": "取值无效，可选值：{expected}。",
     "literal_error": "取值无效，可选值：{expected}。",
     "list_type": "应为列表。",
@@ -40,6 +45,11 @@ _PYDANTIC_MESSAGES = {
     "greater_than_equal": "应不小于 {ge}。",
     "less_than_equal": "应不大于 {le}。",
     "extra_forbidden": "不允许的字段。",
+    "greater_than": "应大于 {gt}。",
+    "less_than": "应小于 {lt}。",
+    "too_long": "最多 {max_length} 项。",
+    "too_short": "至少 {min_length} 项。",
+    "string_pattern_mismatch": "格式不正确。",
 }
 
 
@@ -63,6 +73,8 @@ def schema_errors(exc: SchemaValidationError) -> list[dict]:
     out = []
     for error in exc.errors:
         template = _PYDANTIC_MESSAGES.get(error.get("type", ""), "取值无效。")
+        if (error.get("ctx") or {}).get("pattern") == CLEAN_TEXT_PATTERN:
+            template = text_problem("\x00") or template
         try:
             message = template.format(**(error.get("ctx") or {}))
         except (KeyError, IndexError):

@@ -15,11 +15,14 @@ from ninja.pagination import PageNumberPagination, paginate
 from sanxiang.api.lookups import resolve
 from sanxiang.api.schemas import InputSchema
 from sanxiang.catalog.major import PartyKind
+from sanxiang.core.confidentiality import Confidentiality
+from sanxiang.core.validation import expect_status
 from sanxiang.inspections.models import Finding
 from sanxiang.org.models import Staff
 from sanxiang.registry.models import Person
 
 from . import execution, selectors, services
+from .confidentiality import case_set_confidentiality
 from .models import ActKind, Case, EmergencyMeasure, PenaltyKind, ServiceMethod, StatementKind
 from .steps import case_checklists
 from .workflow import CaseStatus, available
@@ -32,14 +35,7 @@ def _case(request, case_id: int) -> Case:
 
 
 def _expect(case: Case, expected: str) -> None:
-    if case.status != expected:
-        raise ValidationError(
-            {
-                "expected_status": [
-                    f"案件当前状态为“{case.get_status_display()}”，与请求中的 expected_status 不符，请刷新后重试。"
-                ]
-            }
-        )
+    expect_status(case, expected, noun="案件")
 
 
 def _staff(request, ids: list[int], field: str) -> list[Staff]:
@@ -83,11 +79,17 @@ class CaseOut(Schema):
     needs_post_review: bool
     post_review_due: datetime.date | None
     closed_on: datetime.date | None
+    confidentiality: Confidentiality
+    confidentiality_label: str
     available_actions: list[str]
 
     @staticmethod
     def resolve_status_label(obj):
         return obj.get_status_display()
+
+    @staticmethod
+    def resolve_confidentiality_label(obj):
+        return obj.get_confidentiality_display()
 
     @staticmethod
     def resolve_party_name(obj):
@@ -124,12 +126,17 @@ class StepIn(InputSchema):
     expected_status: CaseStatus
 
 
-class OpinionIn(StepIn):
+class CaseOpinionIn(StepIn):
     opinion: str = Field(min_length=1, max_length=500)
 
 
-class ReasonIn(StepIn):
+class CaseReasonIn(StepIn):
     reason: str = Field(min_length=1, max_length=500)
+
+
+class CaseConfidentialityIn(InputSchema):
+    level: Confidentiality
+    reason: str = Field(min_length=1, max_length=300)
 
 
 class InvestigationIn(InputSchema):
@@ -256,7 +263,7 @@ class ProposalOut(Schema):
     status: str
 
 
-class CloseIn(StepIn):
+class CaseCloseIn(StepIn):
     summary: str = Field(min_length=1, max_length=5000)
 
 
@@ -287,10 +294,16 @@ class DocumentOut(Schema):
     issued_at: datetime.datetime
     pdf_sha256: str
     pdf_sm3: str
+    confidentiality: Confidentiality
+    confidentiality_label: str
 
     @staticmethod
     def resolve_number(obj):
         return obj.number.text if obj.number_id else None
+
+    @staticmethod
+    def resolve_confidentiality_label(obj):
+        return obj.get_confidentiality_display()
 
 
 class EventOut(Schema):
@@ -379,14 +392,14 @@ def file_case(request, payload: FileIn):
 
 
 @router.post("/cases/{case_id}/approve-filing", response=CaseOut, summary="批准立案")
-def approve_filing(request, case_id: int, payload: OpinionIn):
+def approve_filing(request, case_id: int, payload: CaseOpinionIn):
     case = _case(request, case_id)
     _expect(case, payload.expected_status)
     return services.case_filing_approve(actor=request.user, case=case, opinion=payload.opinion)
 
 
 @router.post("/cases/{case_id}/refuse-filing", response=CaseOut, summary="不予立案")
-def refuse_filing(request, case_id: int, payload: ReasonIn):
+def refuse_filing(request, case_id: int, payload: CaseReasonIn):
     case = _case(request, case_id)
     _expect(case, payload.expected_status)
     return services.case_filing_refuse(actor=request.user, case=case, reason=payload.reason)
@@ -435,21 +448,21 @@ def submit_report(request, case_id: int, payload: ReportIn):
 
 
 @router.post("/cases/{case_id}/approve-report", response=CaseOut, summary="批准拟处理意见")
-def approve_report(request, case_id: int, payload: OpinionIn):
+def approve_report(request, case_id: int, payload: CaseOpinionIn):
     case = _case(request, case_id)
     _expect(case, payload.expected_status)
     return services.case_report_approve(actor=request.user, case=case, opinion=payload.opinion)
 
 
 @router.post("/cases/{case_id}/return-report", response=CaseOut, summary="退回补充调查")
-def return_report(request, case_id: int, payload: ReasonIn):
+def return_report(request, case_id: int, payload: CaseReasonIn):
     case = _case(request, case_id)
     _expect(case, payload.expected_status)
     return services.case_report_return(actor=request.user, case=case, reason=payload.reason)
 
 
 @router.post("/cases/{case_id}/reinvestigate", response=CaseOut, summary="补充调查")
-def reinvestigate(request, case_id: int, payload: ReasonIn):
+def reinvestigate(request, case_id: int, payload: CaseReasonIn):
     case = _case(request, case_id)
     _expect(case, payload.expected_status)
     return services.case_reinvestigate(actor=request.user, case=case, reason=payload.reason)
@@ -571,7 +584,7 @@ def apply_court(request, case_id: int, payload: StepIn):
 
 
 @router.post("/cases/{case_id}/close", response=CaseOut, summary="结案")
-def close(request, case_id: int, payload: CloseIn):
+def close(request, case_id: int, payload: CaseCloseIn):
     case = _case(request, case_id)
     _expect(case, payload.expected_status)
     return execution.case_close(actor=request.user, case=case, summary=payload.summary)
@@ -582,3 +595,10 @@ def archive(request, case_id: int, payload: StepIn):
     case = _case(request, case_id)
     _expect(case, payload.expected_status)
     return execution.case_archive_ready(actor=request.user, case=case)
+
+
+@router.post("/cases/{case_id}/confidentiality", response=CaseOut, summary="变更案件密级（负责人）")
+def set_case_confidentiality(request, case_id: int, payload: CaseConfidentialityIn):
+    return case_set_confidentiality(
+        actor=request.user, case=_case(request, case_id), level=payload.level, reason=payload.reason
+    )

@@ -2,7 +2,9 @@
 
 Numbers a unit may have to adjust are read from settings (``SANXIANG_*``) with the default
 given here; every period starts the day after its trigger (``core.workdays``) and every due
-date carries the calendar's ``provisional`` flag.
+date carries the calendar's ``provisional`` flag. The periods that give the party time
+(statement, hearing request, payment) are counted ``for_party``: in a year whose holiday
+arrangement is not loaded they cannot come out shorter than the loaded calendar (ADR 0096).
 """
 
 from __future__ import annotations
@@ -54,19 +56,19 @@ def statement_due(notified_on: datetime.date) -> DueDate:
     three days are counted the way the law counts its own short periods — a notice served on a
     Friday runs to the next Wednesday.
     """
-    return add_working_days(notified_on, statement_days())
+    return add_working_days(notified_on, statement_days(), for_party=True)
 
 
 def hearing_request_due(notified_on: datetime.date) -> DueDate:
     """The last day to request a hearing: "告知后五日内" (行政处罚法第六十四条第（一）项), five
     working days by 第八十五条 ("'五日'…的规定是指工作日，不含法定节假日")."""
-    return add_working_days(notified_on, hearing_request_days())
+    return add_working_days(notified_on, hearing_request_days(), for_party=True)
 
 
 def payment_due(served_on: datetime.date) -> DueDate:
     """The last day to pay the fine (行政处罚法第六十七条): fifteen calendar days — 第八十五条
     covers only the law's 二日、三日、五日、七日 — extended past a rest day."""
-    return add_days(served_on, PAYMENT_DAYS)
+    return add_days(served_on, PAYMENT_DAYS, for_party=True)
 
 
 def publication_due(decided_on: datetime.date) -> DueDate:

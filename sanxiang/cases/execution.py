@@ -29,6 +29,7 @@ from .models import (
     ServiceRecord,
 )
 from .services import _add, _officer_list, _propose, _raise_if, _text, money
+from .signals import case_handed_to_archive
 from .steps import begin, case_checklists, finish
 from .workflow import CaseStatus, transition_for
 
@@ -61,7 +62,24 @@ def service_record(
         if method in IN_PERSON_METHODS:
             for problem in rules.officers_present_problems(officers, served_on):
                 _add(errors, "officers", problem)
+    electronic = method == ServiceMethod.ELECTRONIC
+    if electronic:
+        # 电子送达 only to a mine's account with its written consent; served on arrival (ADR 0150).
+        from sanxiang.enterprise.services import electronic_service_problem
+
+        problem = electronic_service_problem(mine=case.mine if case.party == case.mine else None)
+        if problem:
+            _add(errors, "method", problem)
+        errors.pop("served_on", None)
     _raise_if(errors)
+    if electronic:
+        from sanxiang.enterprise.services import delivery_send
+
+        delivery = delivery_send(actor=actor, document=case.decision_document, mine=case.mine)
+        served_on = timezone.localdate(delivery.arrived_at)
+        place = _("企业账号（电子送达，%(at)s到达）") % {
+            "at": timezone.localtime(delivery.arrived_at).strftime("%Y-%m-%d %H:%M:%S")
+        }
     receipt = paperwork.issue_document(
         actor=actor,
         agency=case.agency,
@@ -294,7 +312,9 @@ def case_close(*, actor: Staff, case: Case, summary: str) -> Case:
         raise ValidationError(
             {
                 "status": [
-                    _("紧急措施的事后法制审核尚未完成（期限至%(day)s），不能结案（SH-SCOPE-1）。")
+                    _(
+                        "紧急措施的事后法制审核尚未完成（期限至%(day)s），不能结案（《实施办法》五（二）1）。"
+                    )
                     % {"day": case.post_review_due}
                 ]
             }
@@ -317,4 +337,6 @@ def case_archive_ready(*, actor: Staff, case: Case) -> Case:
     """Hand the complete case file to the archive (the archive app picks up this state)."""
     case, step = begin(actor, case, "archive")
     paperwork.require_complete(case_checklists(case), doing=str(step.label))
-    return finish(actor, case, step)
+    case = finish(actor, case, step)
+    case_handed_to_archive.send(sender=Case, case=case, actor=actor)  # same transaction
+    return case

@@ -56,7 +56,8 @@ class FileCaseForm(forms.Form):
     )
     officers = OfficerChoiceField(label=_("承办人员（不少于2人）"), queryset=Staff.objects.none())
     complex_case = forms.BooleanField(
-        label=_("涉及多个法律关系或疑难复杂（须法制审核，SH-SCOPE-2（8））"), required=False
+        label=_("涉及多个法律关系或疑难复杂（须法制审核，《实施办法》五（二）2（8））"),
+        required=False,
     )
     complex_reason = forms.CharField(label=_("疑难复杂情形说明"), max_length=300, required=False)
 
@@ -202,7 +203,7 @@ class NoticeForm(forms.Form):
     notified_at = datetime_field(
         _("告知时间"),
         help_text=_(
-            "向当事人告知执法意见须全程音像记录（JL-AV-2）：请先上传并关联覆盖该时间的音像记录。"
+            "向当事人告知执法意见须全程音像记录（《实施办法》四（二）2）：请先上传并关联覆盖该时间的音像记录。"
         ),
     )
 

@@ -129,7 +129,7 @@ def require_review_passed(proposal: Proposal) -> list[Match]:
             "review": [
                 _(
                     "该决定属于重大执法决定（%(items)s），未经法制审核或者法制审核未通过的，"
-                    "不得作出决定（SH-SCOPE-1）。%(hint)s"
+                    "不得作出决定（《实施办法》五（二）1）。%(hint)s"
                 )
                 % {
                     "items": "；".join(f"{m.code} {m.title}：{m.reason}" for m in matches),

@@ -14,12 +14,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.catalog.major import MeasureKind, PartyKind
+from sanxiang.core.confidentiality import Confidentiality
 from sanxiang.core.querysets import RestrictedManager
 from sanxiang.documents.models import Document
 from sanxiang.inspections.models import Finding, Inspection
 from sanxiang.org.models import Agency
 from sanxiang.registry.models import CoalMine, Person
 
+from .appeal_workflow import AppealKind, AppealStatus, TransferStatus
+from .branch_workflow import BranchKind, BranchStatus
 from .workflow import CaseStatus
 
 User = settings.AUTH_USER_MODEL
@@ -99,6 +102,12 @@ class Case(models.Model):
     complex_case = models.BooleanField(_("涉及多个法律关系或疑难复杂"), default=False)
     complex_reason = models.CharField(_("疑难复杂情形说明"), max_length=300, blank=True)
     status_reason = models.CharField(_("退回、补充调查或不予立案理由"), max_length=500, blank=True)
+    confidentiality = models.CharField(
+        _("密级"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.ORDINARY,
+    )
 
     filed_on = models.DateField(_("立案日期"), null=True, blank=True)
     notified_at = models.DateTimeField(_("告知时间"), null=True, blank=True)
@@ -155,7 +164,13 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["agency", "status"])]
+        indexes = [
+            models.Index(fields=["agency", "status"]),
+            # the statistics count filed / decided / closed cases by date (ADR 0170)
+            models.Index(fields=["filed_on"]),
+            models.Index(fields=["decided_on"]),
+            models.Index(fields=["closed_on"]),
+        ]
         verbose_name = _("行政处罚案件")
         verbose_name_plural = _("行政处罚案件")
 
@@ -217,6 +232,7 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["case", "pk"]
+        indexes = [models.Index(fields=["kind", "status", "decided_at"])]  # statistics (ADR 0170)
         verbose_name = _("拟作出的决定")
         verbose_name_plural = _("拟作出的决定")
 
@@ -404,8 +420,139 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["case", "paid_on", "pk"]
+        indexes = [models.Index(fields=["paid_on"])]  # statistics: fines collected (ADR 0170)
         verbose_name = _("缴款记录")
         verbose_name_plural = _("缴款记录")
 
     def __str__(self) -> str:
         return f"{self.amount} {self.paid_on}"
+
+
+class Appeal(models.Model):
+    """GS-POST-2: a reconsideration or a lawsuit against the case's decision, and its effective
+    outcome (``appeals.py``). While pending it holds the case's archive (ADR 0130)."""
+
+    scope_path_lookup = "case__agency__path"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
+    kind = models.CharField(_("救济方式"), max_length=20, choices=AppealKind.choices)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
+    applicant = models.CharField(_("申请人（原告）"), max_length=200)
+    body = models.CharField(_("复议机关（人民法院）"), max_length=200)
+    reference = models.CharField(_("案号"), max_length=100, blank=True)
+    filed_on = models.DateField(_("申请（起诉）日期"))
+    outcome = models.CharField(_("结果"), max_length=20, blank=True)
+    outcome_name = models.CharField(_("结果"), max_length=100, blank=True)
+    outcome_effect = models.CharField(max_length=10, blank=True)
+    outcome_document_number = models.CharField(_("生效文书文号"), max_length=100, blank=True)
+    outcome_decided_on = models.DateField(_("作出日期"), null=True, blank=True)
+    effective_on = models.DateField(_("生效日期"), null=True, blank=True)
+    received_on = models.DateField(_("本机关收到日期"), null=True, blank=True)
+    outcome_summary = models.TextField(_("结果摘要"), blank=True)
+    document_path = models.CharField(max_length=200, blank=True)
+    document_name = models.CharField(_("生效文书"), max_length=200, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    document_sm3 = models.CharField(max_length=64, blank=True)
+    withdrawal_due = models.DateField(_("撤下公示期限至"), null=True, blank=True)
+    withdrawal_due_provisional = models.BooleanField(default=False)
+    publication_id_withdrawn = models.PositiveIntegerField(null=True, blank=True)
+    new_publication_id = models.PositiveIntegerField(null=True, blank=True)
+    hold_id = models.PositiveIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    concluded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    concluded_at = models.DateTimeField(_("登记结果时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["case", "filed_on", "pk"]
+        verbose_name = _("行政复议、行政诉讼")
+        verbose_name_plural = _("行政复议、行政诉讼")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference or self.filed_on}"
+
+
+class CriminalTransfer(models.Model):
+    """行刑衔接: a suspected crime found in the case, the head's decision within 3 days of the
+    report and the transfer to the public security organ within 24 hours of approval
+    (《行政执法机关移送涉嫌犯罪案件的规定》第五条; ``transfers.py``)."""
+
+    scope_path_lookup = "case__agency__path"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="criminal_transfers")
+    status = models.CharField(
+        _("状态"), max_length=20, choices=TransferStatus.choices, default=TransferStatus.REPORTED
+    )
+    suspected_crime = models.CharField(_("涉嫌罪名"), max_length=100)
+    facts = models.TextField(_("涉嫌犯罪的事实和理由"))
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("报告时间"))
+    decision_due = models.DateField(_("负责人决定期限至"))
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decision_late = models.BooleanField(_("决定逾期"), default=False)
+    opinion = models.CharField(_("负责人意见"), max_length=500, blank=True)
+    transfer_due = models.DateTimeField(_("移送期限至"), null=True, blank=True)
+    receiving_organ = models.CharField(_("接收的公安机关"), max_length=200, blank=True)
+    transferred_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    transferred_at = models.DateTimeField(_("移送时间"), null=True, blank=True)
+    transfer_late = models.BooleanField(_("移送逾期"), default=False)
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["case", "reported_at", "pk"]
+        verbose_name = _("涉嫌犯罪案件移送")
+        verbose_name_plural = _("涉嫌犯罪案件移送")
+
+    def __str__(self) -> str:
+        return f"{self.suspected_crime}（{self.get_status_display()}）"
+
+
+class CaseBranch(models.Model):
+    """A procedure branch of a case (ADR 0205, ``branch_workflow``): a simple-procedure decision,
+    an evidence preservation, a sealing with its term, a payment deferral, a recusal or an
+    extension of the case time limit. ``due_on`` is the branch's limit (the handling decision,
+    the end of the sealing term); ``late`` records a step taken after it. Written only by
+    ``branches.py``."""
+
+    scope_path_lookup = "case__agency__path"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="branches")
+    kind = models.CharField(_("类别"), max_length=20, choices=BranchKind.choices)
+    status = models.CharField(_("状态"), max_length=20, choices=BranchStatus.choices)
+    started_on = models.DateField(_("开始日期"))
+    due_on = models.DateField(_("期限至"), null=True, blank=True)
+    due_provisional = models.BooleanField(default=False)
+    extended = models.BooleanField(_("已延长"), default=False)
+    late = models.BooleanField(_("逾期"), default=False)
+    subject = models.CharField(_("事项"), max_length=500)
+    details = models.JSONField(_("内容"), default=dict, blank=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["case", "started_on", "pk"]
+        verbose_name = _("程序分支")
+        verbose_name_plural = _("程序分支")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.get_status_display()}）"

@@ -17,6 +17,7 @@ from sanxiang.ledger.services import object_type_of
 from sanxiang.org.models import Staff
 from sanxiang.org.roles import Role
 
+from .branches import branch_deadlines
 from .models import Case
 from .steps import steps_for
 from .workflow import FINAL, CaseStatus
@@ -42,6 +43,22 @@ def case_team_ids(subject_id: str) -> set[int]:
             "staff_id", flat=True
         )
     )
+
+
+def case_head_approval(subject_id: str, user: Staff) -> str | None:
+    """A head in the case's scope whose approval is the case's next step reads its documents
+    (ADR 0123): ``head-approval:case:12:approve_report``."""
+    from sanxiang.core.permissions import in_scope
+
+    from .workflow import HEADS, TRANSITIONS
+
+    if not str(subject_id).isdigit() or not user.has_role(Role.HEAD):
+        return None
+    case = Case.objects.select_related("agency").filter(pk=int(subject_id)).first()
+    if case is None or not in_scope(user, case.agency):
+        return None
+    pending = [t.action for t in TRANSITIONS if t.source == case.status and t.roles == HEADS]
+    return f"head-approval:case:{case.pk}:{pending[0]}" if pending else None
 
 
 def case_list(*, user: Staff, q: str = "", status: str = "") -> QuerySet[Case]:
@@ -98,6 +115,7 @@ def case_deadlines(case: Case) -> list[Deadline]:
         )
     if case.status == CaseStatus.SERVED and case.payment_due and case.outstanding > 0:
         out.append(Deadline(_("缴款期限"), case.payment_due, case.payment_due_provisional))
+    out.extend(Deadline(*row) for row in branch_deadlines(case))
     return sorted(out, key=lambda d: d.date)
 
 
@@ -121,7 +139,7 @@ def my_cases(*, user: Staff, include_closed: bool = False) -> list[CaseRow]:
     if not include_closed:
         cases = cases.exclude(status__in=FINAL)
     rows = []
-    for case in cases.order_by("-created_at")[:200]:
+    for case in cases.prefetch_related("branches").order_by("-created_at")[:200]:
         rows.append(
             CaseRow(
                 case,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.catalog.major import PartyKind
 from sanxiang.catalog.stages import Stage
+from sanxiang.core.confidentiality import Confidentiality
 from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import in_scope, is_superuser, require_role, require_scope
 from sanxiang.core.validation import clean_and_save
@@ -206,6 +207,10 @@ def case_file(
         inspection=inspection,
         complex_case=bool(complex_case),
         complex_reason=_text(complex_reason)[:300],
+        # JL-ARC-2: a case against a natural person holds personal data from the start.
+        confidentiality=Confidentiality.PERSONAL
+        if party_kind == PartyKind.INDIVIDUAL
+        else Confidentiality.ORDINARY,
         created_by=actor,
     )
     clean_and_save(case, extra_errors=errors)
@@ -219,6 +224,7 @@ def case_file(
             "inspection": inspection.pk,
             "findings": sorted(f.pk for f in findings),
             "officers": sorted(o.pk for o in officers),
+            "confidentiality": case.confidentiality,
         },
     )
     return case
@@ -361,7 +367,7 @@ def emergency_measure_execute(
         _add(
             errors,
             "finding",
-            _("只有重大事故隐患可以先行采取紧急措施、事后法制审核（SH-SCOPE-1）。"),
+            _("只有重大事故隐患可以先行采取紧急措施、事后法制审核（《实施办法》五（二）1）。"),
         )
     officers = _officer_list(officers)
     start, end = _act_window(started_at, ended_at, errors)
@@ -425,6 +431,9 @@ def emergency_measure_execute(
     act.officers.set(officers)
     proposal.document = act.document
     proposal.save(update_fields=["document"])
+    ledger_append(
+        actor=actor, action="case.act", obj=act, details={"case": case.pk, "kind": act.kind}
+    )
     ledger_append(actor=actor, action="case.proposal_decided", obj=proposal)
     due = deadlines.post_review_due(timezone.localdate())
     case.needs_post_review = True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_appeals
 
 app_name = "cases"
 urlpatterns = [
@@ -9,4 +9,34 @@ urlpatterns = [
     path("new/", views.case_file, name="file"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", views.case_step, name="step"),
+    path("<int:pk>/confidentiality/", views.case_confidentiality, name="confidentiality"),
+    path("<int:pk>/appeals/new/", views_appeals.appeal_register, name="appeal_register"),
+    path(
+        "<int:pk>/appeals/<int:appeal_id>/conclude/",
+        views_appeals.appeal_conclude,
+        name="appeal_conclude",
+    ),
+    path(
+        "<int:pk>/appeals/<int:appeal_id>/new-decision/",
+        views_appeals.appeal_new_decision,
+        name="appeal_new_decision",
+    ),
+    path("<int:pk>/transfers/new/", views_appeals.transfer_report, name="transfer_report"),
+    path(
+        "<int:pk>/transfers/<int:transfer_id>/decide/",
+        views_appeals.transfer_decide,
+        name="transfer_decide",
+    ),
+    path(
+        "<int:pk>/transfers/<int:transfer_id>/transfer/",
+        views_appeals.transfer_complete,
+        name="transfer_complete",
+    ),
+    path("<int:pk>/decision-preview/", views.decision_preview, name="decision_preview"),
+    path(
+        "<int:pk>/decision-preview.pdf",
+        views.decision_preview,
+        {"as_pdf": True},
+        name="decision_preview_pdf",
+    ),
 ]

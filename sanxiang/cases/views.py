@@ -3,24 +3,36 @@ timeline, action buttons from the transition table), one form page per step."""
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET
 
+from sanxiang.core.forms import ConfidentialityForm
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.language import in_legal_language
 from sanxiang.core.listing import clean_text, paginate
 from sanxiang.core.lookups import get_or_404
-from sanxiang.evidence.models import Activity, Recording
+from sanxiang.documents.access import records_ground
+from sanxiang.evidence import selectors as evidence_selectors
+from sanxiang.evidence.models import Activity
+from sanxiang.inspections import paperwork
 from sanxiang.inspections import selectors as inspection_selectors
 from sanxiang.org.roles import Role
 from sanxiang.review import selectors as review_selectors
 
+from . import documents as case_documents
 from . import gate, recordings, selectors, services
+from .confidentiality import case_set_confidentiality
 from .forms import HIDDEN_BUTTONS, STEPS, FileCaseForm
-from .models import ProposalStatus
+from .models import ProposalKind, ProposalStatus
+from .selectors_appeals import after_decision
 from .steps import case_checklists, steps_for
 from .workflow import CaseStatus, transition_for
 
@@ -134,14 +146,16 @@ def case_detail(request, pk: int):
             "payments": case.payments.all(),
             "clearances": case.clearances.select_related("reviewer"),
             "reviews": review_selectors.case_reviews(user=user, case=case),
-            "recordings": Recording.objects.restrict(user).filter(
-                subject_type="cases.case", subject_id=str(case.pk)
+            "subject_reference": f"cases.case:{case.pk}",
+            "recordings": evidence_selectors.titled(
+                user, evidence_selectors.recordings_for_subject(user=user, subject=case)
             ),
             "recording_gaps": _recording_gaps(case),
             "history": selectors.case_timeline(case),
             "findings": case.findings.select_related("inspection"),
             "officers": case.officers.prefetch_related("certificates"),
             "is_head": user.is_superuser or user.has_role(Role.HEAD),
+            **after_decision(user, case),
         },
     )
 
@@ -171,4 +185,61 @@ def case_step(request, pk: int, action: str):
         cancel_url=reverse("cases:detail", args=[case.pk]),
         section=SECTION,
         template="cases/step_form.html",
+        submit_label=str(label),
+        extra={
+            "preview_url": reverse("cases:decision_preview", args=[case.pk]),
+            "preview_pdf_url": reverse("cases:decision_preview_pdf", args=[case.pk]),
+        }
+        if action == "decide"
+        else None,
+    )
+
+
+@login_required
+@xframe_options_sameorigin
+# Shown in the step page's frame; the document's own print stylesheet is inline (ADR 0077).
+@csp_replace({"frame-ancestors": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"]})
+@require_GET
+def decision_preview(request, pk: int, as_pdf: bool = False):
+    """The penalty decision as it would be issued, for the head to read before 作出决定: as HTML
+    in the step's page (no PDF plug-in between him and the text), or as the PDF itself."""
+    case = get_or_404(selectors.case_get, user=request.user, pk=pk)
+    proposal = gate.pending_proposal(case, ProposalKind.PENALTY)
+    if proposal is None:
+        raise Http404
+    # The text of a decision is read on a ground, like the documents of the case (ADR 0123).
+    if not records_ground(request.user, "cases.case", str(case.pk), case.agency):
+        raise PermissionDenied
+    document = paperwork.preview_document(
+        agency=case.agency,
+        type_code="penalty_decision",
+        content=case_documents.penalty_decision(case, proposal),
+        as_html=not as_pdf,
+    )
+    if as_pdf:
+        response = HttpResponse(document, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            False, f"{_('行政处罚决定书')}（{_('预览')}）.pdf"
+        )
+    else:
+        response = HttpResponse(document)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def case_confidentiality(request, pk: int):
+    """JL-ARC-2: the head changes the case's confidentiality level, with a reason (ADR 0128)."""
+    case = get_or_404(selectors.case_get, user=request.user, pk=pk)
+    back = reverse("cases:detail", args=[case.pk])
+    return service_form_page(
+        request,
+        form=ConfidentialityForm(request.POST or None, initial={"level": case.confidentiality}),
+        call=lambda data: case_set_confidentiality(actor=request.user, case=case, **data),
+        success_url=lambda _case: back,
+        success_message=_("已变更密级。"),
+        title=_("变更密级：%(c)s") % {"c": case},
+        cancel_url=back,
+        section=SECTION,
+        submit_label=_("变更密级"),
     )

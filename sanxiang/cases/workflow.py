@@ -12,7 +12,7 @@ first (in words; the service checks it), which stages' required documents must a
                           │                                                 听证 ◀─申请听证┤
                        补充调查 ◀── 待作出决定 ◀─举行听证── 听证                  期满/放弃 ─┘
                                      │
-                     作出处罚决定（重大决定须经法制审核，SH-SCOPE-1）
+                     作出处罚决定（重大决定须经法制审核，《实施办法》五（二）1）
                                      ▼
             待送达 ─送达─▶ 待履行 ─缴清/履行完毕─▶ 已履行 ─结案─▶ 已结案 ─▶ 待归档
                              └─申请法院强制执行─▶ 已申请强制执行 ─结案─┘
@@ -129,7 +129,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.NOTIFIED,
         _("告知（事实、理由、证据、依据、陈述申辩和听证权利）"),
         OFFICERS,
-        requires=_("告知过程全程音像记录（JL-AV-2）；起算陈述申辩期和听证申请期（GS-MID-2）"),
+        requires=_(
+            "告知过程全程音像记录（《实施办法》四（二）2）；起算陈述申辩期和听证申请期（《实施办法》三（二）2）"
+        ),
         stages=(Stage.CASE_REPORT,),
         issues="penalty_notice",
     ),
@@ -190,7 +192,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _("作出行政处罚决定"),
         HEADS,
         requires=_(
-            "重大执法决定须已通过法制审核（SH-SCOPE-1，审核对象为当前拟作出的决定）；"
+            "重大执法决定须已通过法制审核（《实施办法》五（二）1，审核对象为当前拟作出的决定）；"
             "起算7个工作日公示期限"
         ),
         stages=(Stage.PRIOR_NOTICE,),
@@ -203,7 +205,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.SERVED,
         _("送达（送达回执）"),
         OFFICERS,
-        requires=_("直接送达时执法人员不少于2人且执法证有效（GS-MID-1）；起算缴款期限"),
+        requires=_(
+            "直接送达时执法人员不少于2人且执法证有效（《实施办法》三（二）1）；起算缴款期限"
+        ),
         stages=(Stage.DECISION,),
         issues="service_receipt",
     ),
@@ -229,7 +233,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.ENFORCEMENT_APPLIED,
         _("申请人民法院强制执行"),
         HEADS,
-        requires=_("逾期不履行；申请已通过法制审核（SH-SCOPE-2（9））"),
+        requires=_("逾期不履行；申请已通过法制审核（《实施办法》五（二）2（9））"),
         stages=(Stage.SERVICE,),
         issues="enforcement_application",
         gate=True,
@@ -240,7 +244,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.CLOSED,
         _("结案"),
         HEADS,
-        requires=_("各环节文书齐全（JL-TXT-3b）；紧急措施的事后法制审核已完成"),
+        requires=_("各环节文书齐全（《实施办法》四（一）3）；紧急措施的事后法制审核已完成"),
         issues="closure_approval",
     ),
     Transition(
@@ -249,7 +253,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.CLOSED,
         _("结案"),
         HEADS,
-        requires=_("各环节文书齐全（JL-TXT-3b）；紧急措施的事后法制审核已完成"),
+        requires=_("各环节文书齐全（《实施办法》四（一）3）；紧急措施的事后法制审核已完成"),
         issues="closure_approval",
     ),
     Transition(
@@ -271,7 +275,7 @@ IN_STATE_ACTIONS: tuple[Transition, ...] = (
         _("调查取证（询问、勘验、先行登记保存、抽样）"),
         OFFICERS,
         requires=_(
-            "执法人员不少于2人且执法证有效（GS-MID-1）；先行登记保存、抽样须全程音像记录（JL-AV-2）"
+            "执法人员不少于2人且执法证有效（《实施办法》三（二）1）；先行登记保存、抽样须全程音像记录（《实施办法》四（二）2）"
         ),
         issues=_("询问笔录 / 勘验笔录 / 先行登记保存证据通知书 / 抽样取证通知书"),
     ),
@@ -306,7 +310,7 @@ IN_STATE_ACTIONS: tuple[Transition, ...] = (
         S.SERVED,
         _("作出加处罚款决定"),
         HEADS,
-        requires=_("已通过法制审核（SH-SCOPE-2（7））"),
+        requires=_("已通过法制审核（《实施办法》五（二）2（7））"),
         issues="additional_fine",
         gate=True,
     ),
@@ -325,7 +329,9 @@ IN_STATE_ACTIONS: tuple[Transition, ...] = (
             state,
             _("重大事故隐患紧急措施（先执行、后审核）"),
             OFFICERS,
-            requires=_("本案认定存在重大事故隐患；5个工作日内完成事后法制审核（SH-SCOPE-1）"),
+            requires=_(
+                "本案认定存在重大事故隐患；5个工作日内完成事后法制审核（《实施办法》五（二）1）"
+            ),
             issues=_("查封（扣押）决定书 / 现场处理决定书"),
         )
         for state in (

@@ -99,6 +99,25 @@ def text(max_length: int) -> Callable[[Any], str]:
     return parse
 
 
+def integer_value(minimum: int, maximum: int) -> Callable[[Any], int]:
+    """A whole number within ``minimum``…``maximum`` (days, counts)."""
+
+    def parse(raw: Any) -> int:
+        if isinstance(raw, bool):
+            raise CellError(_("应为整数。"))
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        cleaned = unicodedata.normalize("NFKC", str(raw)).strip()
+        if not re.fullmatch(r"\d{1,9}", cleaned):
+            raise CellError(_("应为整数。"))
+        value = int(cleaned)
+        if not minimum <= value <= maximum:
+            raise CellError(_("应在%(min)d至%(max)d之间。") % {"min": minimum, "max": maximum})
+        return value
+
+    return parse
+
+
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 

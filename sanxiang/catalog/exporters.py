@@ -7,7 +7,6 @@ order mark so that Excel on a Chinese Windows opens it correctly.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from decimal import Decimal
@@ -16,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from sanxiang.core.language import in_legal_language
+from sanxiang.core.tabular import csv_bytes, xlsx_append
 
 from .columns import Row, plain_decimal
 from .kinds import KindSpec, rows_from_db
@@ -47,12 +47,8 @@ def _text_cells(spec: KindSpec, line: list[Any]) -> list[str]:
 
 @in_legal_language
 def to_csv(spec: KindSpec, rows: list[Row]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.label for column in spec.columns])
-    for line in flat_values(spec, rows):
-        writer.writerow(_text_cells(spec, line))
-    return buffer.getvalue().encode("utf-8-sig")
+    header = [column.label for column in spec.columns]
+    return csv_bytes([header, *(_text_cells(spec, line) for line in flat_values(spec, rows))])
 
 
 @in_legal_language
@@ -63,7 +59,7 @@ def to_xlsx(spec: KindSpec, rows: list[Row], *, title: str = "") -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _safe_sheet_title(title or spec.label)
-    sheet.append([column.label for column in spec.columns])
+    xlsx_append(sheet, [column.label for column in spec.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF1F5")
@@ -74,7 +70,7 @@ def to_xlsx(spec: KindSpec, rows: list[Row], *, title: str = "") -> bytes:
                 cells.append(value)
             else:
                 cells.append("" if value is None else str(column.cell(value)))
-        sheet.append(cells)
+        xlsx_append(sheet, cells)
     for index, column in enumerate(spec.columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         wide = column.widget == "textarea"
@@ -86,7 +82,7 @@ def to_xlsx(spec: KindSpec, rows: list[Row], *, title: str = "") -> bytes:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet(_("填写说明"))
-    guide.append([_("列名"), _("英文键"), _("是否必填"), _("说明")])
+    xlsx_append(guide, [_("列名"), _("英文键"), _("是否必填"), _("说明")])
     for column in spec.columns:
         options = "、".join(label for _, label in column.choices)
         note = str(column.help or "")
@@ -94,7 +90,9 @@ def to_xlsx(spec: KindSpec, rows: list[Row], *, title: str = "") -> bytes:
             note = (note + "；" if note else "") + _("可选值：") + options
         if column.widget == "date":
             note = (note + "；" if note else "") + _("日期格式 YYYY-MM-DD")
-        guide.append([column.label, column.key, _("必填") if column.required else _("选填"), note])
+        xlsx_append(
+            guide, [column.label, column.key, _("必填") if column.required else _("选填"), note]
+        )
     guide.column_dimensions["A"].width = 20
     guide.column_dimensions["D"].width = 80
     buffer = io.BytesIO()

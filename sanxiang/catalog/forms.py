@@ -123,12 +123,19 @@ class ClassifyForm(forms.Form):
     after_hearing = forms.BooleanField(label=_("经过听证程序"), required=False)
     complex_case = forms.BooleanField(label=_("涉及多个法律关系或疑难复杂"), required=False)
     court_enforcement = forms.BooleanField(label=_("申请人民法院强制执行"), required=False)
-    circumstances = forms.CharField(
-        label=_("本单位列明的其他情形代码"),
+    circumstances = forms.MultipleChoiceField(
+        label=_("本单位列明的其他情形"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
         required=False,
-        max_length=200,
-        help_text=_("多个用逗号分隔"),
     )
+
+    def __init__(self, *args, circumstances: list[tuple[str, str]] = (), **kwargs):
+        """``circumstances``: (code, title) of the items the unit lists as other circumstances."""
+        super().__init__(*args, **kwargs)
+        self.fields["circumstances"].choices = list(circumstances)
+        if not circumstances:
+            del self.fields["circumstances"]
 
 
 KIND_CHOICES = CatalogKind.choices

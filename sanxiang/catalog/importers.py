@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from sanxiang.core.language import in_legal_language
+from sanxiang.core.tabular import restore_csv_text
 
 from .columns import CellError, Column, Entity, Problem, Row, is_blank
 from .kinds import KindSpec
@@ -89,7 +90,8 @@ def _read_csv(content: bytes) -> list[list[str]]:
     if "\x00" in text:
         raise FileError(_("无法读取文件：不是有效的 CSV 文本文件。"))
     try:
-        return list(csv.reader(io.StringIO(text)))
+        # Undo the formula neutralisation our exporter applied (ADR 0080), so exports round-trip.
+        return [[restore_csv_text(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     except csv.Error:
         raise FileError(_("无法读取文件：CSV 格式有误。")) from None
 

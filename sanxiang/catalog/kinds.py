@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanxiang.cases.models import PenaltyKind
 from sanxiang.org.models import Agency, AgencyLevel
 
 from . import columns as c
@@ -43,10 +44,14 @@ from .models import (
     RandomInspectionItem,
     RemedyItem,
     RemedyKind,
+    RetentionPeriod,
+    RetentionRule,
     Severity,
     StageRule,
+    UnitKind,
     ViolationEntry,
 )
+from .models.retention import CODE_PLACEHOLDERS
 from .procedures import WORKFLOW_NAMES
 from .stages import Obligation, RequirementKind, Stage
 
@@ -397,6 +402,63 @@ def _rule_document_types(ctx: Context, rows: list[Row], spec: KindSpec) -> list[
     return _duplicate_problems(rows, spec.primary.column("short_code"))
 
 
+def code_pattern_problem(pattern: str) -> str:
+    """Why an archival-code pattern cannot be used, or "" (DA/T 13: the 件号 must be in it)."""
+    import string
+
+    try:
+        names = [f for _t, f, _s, _c in string.Formatter().parse(pattern) if f is not None]
+    except ValueError:
+        return _("档号格式中的花括号不配对。")
+    unknown = [n for n in names if n.split(":")[0] not in CODE_PLACEHOLDERS]
+    if unknown:
+        return _("档号格式中有无法识别的项目：%(names)s；可用：%(known)s。") % {
+            "names": "、".join(unknown),
+            "known": "、".join("{" + n + "}" for n in CODE_PLACEHOLDERS),
+        }
+    if "number" not in names:
+        return _("档号格式须含案卷号 {number}。")
+    try:
+        pattern.format(fonds="X", category="X", year=2026, period="X", agency="X", number=1)
+    except (ValueError, KeyError, IndexError):
+        return _("档号格式无法使用，请检查花括号中的写法，如 {number:04d}。")
+    return ""
+
+
+def _rule_retention(ctx: Context, rows: list[Row], spec: KindSpec) -> list[Problem]:
+    col = spec.primary.column
+    problems = _duplicate_problems(rows, col("code"))
+    for row in rows:
+        v = row.values
+        problem = code_pattern_problem(v["code_pattern"] or "")
+        if problem:
+            problems.append(_problem(row, col("code_pattern"), problem))
+        if v["unit_kind"] != UnitKind.PENALTY and (v["penalty_kinds"] or v["fine_at_least"]):
+            problems.append(
+                _problem(
+                    row, col("penalty_kinds"), _("只有行政处罚案卷可以按处罚种类或罚款金额区分。")
+                )
+            )
+    kinds = {row.values["unit_kind"] for row in rows}
+    for kind in UnitKind:
+        fallback = [
+            row
+            for row in rows
+            if row.values["unit_kind"] == kind
+            and not row.values["penalty_kinds"]
+            and row.values["fine_at_least"] is None
+        ]
+        if kind in kinds and not fallback and rows:
+            problems.append(
+                _problem(
+                    rows[0],
+                    col("unit_kind"),
+                    _("“%(kind)s”须有一行不设条件的规则，适用于其他情形。") % {"kind": kind.label},
+                )
+            )
+    return problems
+
+
 LEGAL_BASIS = KindSpec(
     kind=CatalogKind.LEGAL_BASIS,
     primary=Entity(
@@ -467,6 +529,64 @@ LEGAL_BASIS = KindSpec(
     sample_file="legal_basis.csv",
 )
 
+
+def _licensing_period_cols() -> tuple[Column, ...]:
+    """The periods and materials of a licensing item (行政许可法 arts. 32, 42, 44; blank on the
+    other powers). Periods are working days (art. 82)."""
+    days = c.integer_value(1, 365)
+    return (
+        _col(
+            "acceptance_days",
+            gettext_lazy("受理期限（工作日）"),
+            "acceptance_days",
+            days,
+            required=False,
+            empty=None,
+        ),
+        _col(
+            "decision_days",
+            gettext_lazy("决定期限（工作日）"),
+            "decision_days",
+            days,
+            required=False,
+            empty=None,
+        ),
+        _col(
+            "extension_days",
+            gettext_lazy("经负责人批准可延长（工作日）"),
+            "extension_days",
+            days,
+            required=False,
+            empty=None,
+        ),
+        _col(
+            "issue_days",
+            gettext_lazy("发证期限（工作日）"),
+            "issue_days",
+            days,
+            required=False,
+            empty=None,
+        ),
+        _col("period_basis", gettext_lazy("期限依据"), "period_basis", c.text(300), required=False),
+        _col(
+            "required_materials",
+            gettext_lazy("申请材料"),
+            "required_materials",
+            c.text(3000),
+            required=False,
+            widget="textarea",
+        ),
+        _col(
+            "sample_materials",
+            gettext_lazy("申请材料示范文本"),
+            "sample_materials",
+            c.text(5000),
+            required=False,
+            widget="textarea",
+        ),
+    )
+
+
 POWER_LIST = KindSpec(
     kind=CatalogKind.POWER_LIST,
     primary=Entity(
@@ -493,6 +613,7 @@ POWER_LIST = KindSpec(
                 widget="textarea",
             ),
             _note(),
+            *_licensing_period_cols(),
         ),
     ),
     rules=(_rule_unique_code, _rule_citations),
@@ -830,6 +951,60 @@ STAGE_RULE = KindSpec(
     sample_file="stage_rule.csv",
 )
 
+RETENTION_SCHEDULE = KindSpec(
+    kind=CatalogKind.RETENTION_SCHEDULE,
+    primary=Entity(
+        name="retention_rule",
+        label=gettext_lazy("保管期限规则"),
+        model=RetentionRule,
+        related_name="retention_rules",
+        identity=("code",),
+        columns=(
+            _code(gettext_lazy("编码")),
+            _choice_col("unit_kind", gettext_lazy("案卷类别"), "unit_kind", UnitKind),
+            _multi_col(
+                "penalty_kinds",
+                gettext_lazy("处罚种类（任一即适用）"),
+                "penalty_kinds",
+                PenaltyKind,
+                required=False,
+            ),
+            _col(
+                "fine_at_least",
+                gettext_lazy("罚款金额不低于（元）"),
+                "fine_at_least",
+                c.decimal_value(Decimal(0), MONEY_MAX),
+                required=False,
+                empty=None,
+            ),
+            _choice_col("period", gettext_lazy("保管期限"), "period", RetentionPeriod),
+            _col("period_code", gettext_lazy("保管期限代码"), "period_code", c.code_text(10)),
+            _col("category_code", gettext_lazy("门类代码"), "category_code", c.code_text(10)),
+            _col("fonds_code", gettext_lazy("全宗号"), "fonds_code", c.code_text(20)),
+            _col(
+                "code_pattern",
+                gettext_lazy("档号格式"),
+                "code_pattern",
+                c.text(120),
+                help=gettext_lazy(
+                    "可用 {fonds} 全宗号、{category} 门类、{year} 年度、{period} 保管期限代码、"
+                    "{agency} 机构、{number:04d} 案卷号"
+                ),
+            ),
+            _col(
+                "filing_days",
+                gettext_lazy("归档期限（办结后日数）"),
+                "filing_days",
+                c.integer_value(1, 3650),
+            ),
+            _note(),
+        ),
+    ),
+    rules=(_rule_retention,),
+    search_fields=("code", "note"),
+    sample_file="retention_schedule.csv",
+)
+
 SPECS: dict[str, KindSpec] = {
     spec.kind: spec
     for spec in (
@@ -842,6 +1017,7 @@ SPECS: dict[str, KindSpec] = {
         MAJOR_DECISION,
         DOCUMENT_TYPE,
         STAGE_RULE,
+        RETENTION_SCHEDULE,
     )
 }
 
@@ -856,6 +1032,7 @@ LOAD_ORDER = (
     CatalogKind.REMEDY,
     CatalogKind.MAJOR_DECISION,
     CatalogKind.STAGE_RULE,
+    CatalogKind.RETENTION_SCHEDULE,
 )
 
 

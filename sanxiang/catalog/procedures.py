@@ -25,20 +25,41 @@ WORKFLOW_NAMES = {
     "coercion": _("行政强制流程"),
     "penalty": _("行政处罚流程"),
     "legal_review": _("重大执法决定法制审核流程"),
+    "complaint": _("投诉举报办理流程"),
+    "simple_penalty": _("当场行政处罚（简易程序）流程"),
+    "payment_deferral": _("暂缓或分期缴纳罚款流程"),
+    "recusal": _("回避流程"),
+    "case_extension": _("延长办案期限流程"),
 }
 
 # Keys whose transition table exists: key → module with TRANSITIONS (and STATES, INITIAL).
 WORKFLOW_TABLES = {
     "catalog_publication": "sanxiang.catalog.workflow",
+    "licensing": "sanxiang.licensing.workflow",
     "inspection": "sanxiang.inspections.workflow",
     "penalty": "sanxiang.cases.workflow",
     "legal_review": "sanxiang.review.workflow",
+    "complaint": "sanxiang.complaints.workflow",
+    # The procedure branches of a penalty case (ADR 0205): "module:NAME" names a table object.
+    "coercion": "sanxiang.cases.branch_workflow:FLOWCHARTS.coercion",
+    "simple_penalty": "sanxiang.cases.branch_workflow:FLOWCHARTS.simple_penalty",
+    "payment_deferral": "sanxiang.cases.branch_workflow:FLOWCHARTS.payment_deferral",
+    "recusal": "sanxiang.cases.branch_workflow:FLOWCHARTS.recusal",
+    "case_extension": "sanxiang.cases.branch_workflow:FLOWCHARTS.case_extension",
 }
 
 
 def workflow_module(key: str):
     path = WORKFLOW_TABLES.get(key)
-    return importlib.import_module(path) if path else None
+    if not path:
+        return None
+    module_path, _colon, name = path.partition(":")
+    module = importlib.import_module(module_path)
+    if name:
+        table, _dot, entry = name.partition(".")
+        module = getattr(module, table)
+        return module[entry] if entry else module
+    return module
 
 
 def workflow_chart(key: str) -> SafeString | None:

@@ -84,8 +84,8 @@ def version_list(
     return versions
 
 
-def version_get(*, user: Staff, pk: int, action: str = "view") -> CatalogVersion:
-    """A version in the user's scope; for viewing, also the published catalogs of his superiors,
+def versions_readable(user: Staff, action: str = "view") -> QuerySet[CatalogVersion]:
+    """Versions in the user's scope; for viewing, also the published catalogs of his superiors,
     which govern his agency (they are public anyway)."""
     versions = CatalogVersion.objects.restrict(user, action)
     agency = getattr(user, "agency", None)
@@ -94,9 +94,16 @@ def version_get(*, user: Staff, pk: int, action: str = "view") -> CatalogVersion
             Q(pk__in=versions.values("pk"))
             | Q(status=VersionStatus.PUBLISHED, agency_id__in=agency_chain_ids(agency))
         )
-    return versions.select_related(
-        "agency", "based_on", "submitted_by", "reviewed_by", "approved_by"
-    ).get(pk=pk)
+    return versions
+
+
+def version_get(*, user: Staff, pk: int, action: str = "view") -> CatalogVersion:
+    """A version in the user's scope, or a published catalog of a superior (see above)."""
+    return (
+        versions_readable(user, action)
+        .select_related("agency", "based_on", "submitted_by", "reviewed_by", "approved_by")
+        .get(pk=pk)
+    )
 
 
 def versions_awaiting(*, user: Staff) -> QuerySet[CatalogVersion]:

@@ -190,6 +190,7 @@ def catalog_version_discard(*, actor: Staff, version: CatalogVersion) -> None:
         action="catalog.discard",
         obj=version,
         details={"kind": version.kind, "number": version.number},
+        deleted=True,
     )
     version.delete()
 

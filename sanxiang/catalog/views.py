@@ -398,8 +398,11 @@ def compendium(request):
 def major_catalog(request):
     """SH-SCOPE-2/3: the unit's major-decision catalog, its subordinates', and a classification check."""
     agency = _agency(request)
-    form = ClassifyForm(request.GET if "party_kind" in request.GET else None)
     items = selectors.major_items_for(agency=agency) if agency else []
+    form = ClassifyForm(
+        request.GET if "party_kind" in request.GET else None,
+        circumstances=[(i.circumstance, i.title) for i in items if i.circumstance],
+    )
     matches = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -411,11 +414,7 @@ def major_catalog(request):
             after_hearing=data["after_hearing"],
             complex_case=data["complex_case"],
             court_enforcement=data["court_enforcement"],
-            circumstances=frozenset(
-                part.strip()
-                for part in data["circumstances"].replace("，", ",").split(",")
-                if part.strip()
-            ),
+            circumstances=frozenset(data.get("circumstances", ())),
         )
         matches = classify(facts, items)
     return render(

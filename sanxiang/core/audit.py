@@ -24,6 +24,8 @@ class AuditContext:
     channel: str = "system"  # web | api | command | task | system
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     remote_addr: str = ""
+    # When the request's session last gave a second factor (epoch seconds), for step-up.
+    second_factor_at: float | None = None
 
     def as_details(self) -> dict[str, Any]:
         return {
@@ -45,7 +47,12 @@ def current() -> AuditContext:
 
 @contextlib.contextmanager
 def audit_context(
-    *, actor: Any = None, channel: str, request_id: str | None = None, remote_addr: str = ""
+    *,
+    actor: Any = None,
+    channel: str,
+    request_id: str | None = None,
+    remote_addr: str = "",
+    second_factor_at: float | None = None,
 ) -> Iterator[AuditContext]:
     """Open a context for a unit of work; nested contexts inherit the request id."""
     parent = current()
@@ -57,6 +64,7 @@ def audit_context(
         request_id=request_id
         or (parent.request_id if parent.channel != "system" else uuid.uuid4().hex),
         remote_addr=remote_addr or parent.remote_addr,
+        second_factor_at=second_factor_at,
     )
     token = _current.set(context)
     try:

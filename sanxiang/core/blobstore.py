@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import os
 import tempfile
 import threading
@@ -23,6 +24,9 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from django.db import IntegrityError, transaction
+
+CHUNK_SIZE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -42,30 +46,182 @@ def digests(data: bytes) -> tuple[str, str]:
 
 
 def blob_put(data: bytes) -> BlobRef:
-    """Store ``data`` once; return where it is and what it hashes to."""
+    """Store ``data`` once; return where it is and what it hashes to.
+
+    Issued document PDFs and annual-report PDFs come through here: on the local store the
+    file is made read-only (0444) like evidence originals, also when it was stored before.
+    """
     sha256, sm3 = digests(data)
     path = blob_path(sha256)
+    if _object_store():
+        if _version_row(path) is None:
+            _record(path, default_storage.put_bytes(path, data), sha256, len(data))
+        return BlobRef(path=path, sha256=sha256, sm3=sm3, size=len(data))
     if not default_storage.exists(path):
         saved = default_storage.save(path, ContentFile(data))
         if saved != path:  # a concurrent writer stored the same content first
             default_storage.delete(saved)
+    _make_read_only(default_storage, path)
     return BlobRef(path=path, sha256=sha256, sm3=sm3, size=len(data))
 
 
+def _make_read_only(storage: Storage, path: str) -> None:
+    if _is_local(storage):
+        os.chmod(storage.path(path), 0o444)
+
+
+def blob_is_read_only(path: str) -> bool:
+    """Whether a stored blob has no write permission for anyone (local store only)."""
+    if not _is_local(default_storage):
+        return True  # object storage: write-once by Object Lock (ADR 0180)
+    return not os.stat(default_storage.path(path)).st_mode & 0o222
+
+
 def blob_read(path: str) -> bytes:
-    with default_storage.open(path, "rb") as handle:
+    with blob_open(path) as handle:
         return handle.read()
 
 
 def blob_verify(ref_path: str, sha256: str) -> bool:
     """Whether the stored content still hashes to what was recorded (fixity)."""
-    if not default_storage.exists(ref_path):
+    if not blob_exists(ref_path):
         return False
-    digest = hashlib.sha256()
-    with default_storage.open(ref_path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest() == sha256
+    return blob_hash(ref_path)[0] == sha256
+
+
+# --- Object storage: the version written at ingest is the original (ADR 0180) ------------------
+
+
+def _object_store():
+    """The object store when originals live in one, else None."""
+    return default_storage if getattr(default_storage, "is_object_store", False) else None
+
+
+def _version_row(path: str):
+    from sanxiang.core.models import StoredObject
+
+    return StoredObject.objects.filter(path=path, removed_at__isnull=True).first()
+
+
+def _pinned(path: str):
+    row = _version_row(path)
+    if row is None:
+        raise FileNotFoundError(f"no stored version of {path}")
+    return row
+
+
+def _record(path: str, written: Any, sha256: str, size: int) -> None:
+    """Remember the version id of an original just written (first writer wins)."""
+    from sanxiang.core.models import StoredObject
+
+    try:
+        with transaction.atomic():
+            StoredObject.objects.create(
+                path=path,
+                version_id=written.version_id,
+                sha256=sha256,
+                size=size,
+                lock_mode=written.lock_mode,
+                retain_until=written.retain_until,
+            )
+    except IntegrityError:
+        # stored before (a concurrent writer, or an original removed by disposal and now
+        # stored again): the row names the version written first, or is brought back.
+        StoredObject.objects.filter(path=path, removed_at__isnull=False).update(
+            version_id=written.version_id,
+            removed_at=None,
+            lock_mode=written.lock_mode,
+            retain_until=written.retain_until,
+        )
+
+
+def blob_read_range(path: str, first: int, length: int, chunk_size: int = CHUNK_SIZE):
+    """``length`` bytes of a stored blob from ``first``: a ranged GET of the pinned version on
+    object storage, a seek on the local store. Never reads the whole object."""
+    store = _object_store()
+    if store is not None:
+        yield from store.read_range(path, _pinned(path).version_id, first, length, chunk_size)
+        return
+    handle = default_storage.open(path, "rb")
+    try:
+        handle.seek(first)
+        yield from read_chunks(handle, length, chunk_size)
+    finally:
+        handle.close()
+
+
+def blob_retain(paths: Iterable[str], until: Any) -> int:
+    """Switch stored originals to COMPLIANCE until ``until`` (the unit's retention end, P10).
+
+    A no-op on the local store (its files are read-only already). Returns how many objects
+    were locked. The store refuses to shorten a COMPLIANCE retention, so a second filing of
+    the same object keeps the later date."""
+    import datetime
+
+    from sanxiang.core.models import StoredObject
+
+    store = _object_store()
+    if store is None or not store.object_lock:
+        return 0
+    if isinstance(until, datetime.date) and not isinstance(until, datetime.datetime):
+        until = datetime.datetime.combine(until, datetime.time(), tzinfo=datetime.UTC)
+    count = 0
+    for row in StoredObject.objects.filter(path__in=set(paths), removed_at__isnull=True):
+        if (
+            row.lock_mode == StoredObject.LockMode.COMPLIANCE
+            and row.retain_until
+            and row.retain_until >= until
+        ):
+            continue
+        store.retain(row.path, row.version_id, until)
+        row.lock_mode, row.retain_until = StoredObject.LockMode.COMPLIANCE, until
+        row.save(update_fields=["lock_mode", "retain_until"])
+        count += 1
+    return count
+
+
+def blob_version_problem(path: str) -> str | None:
+    """On object storage: ``"newer"`` when another version was written under the key after the
+    original, ``"deleted"`` when a delete marker hides it, None when the original is what the
+    key serves (or on the local store). Either way only the pinned version is ever served."""
+    store = _object_store()
+    row = _version_row(path) if store is not None else None
+    if row is None:
+        return None
+    latest = store.latest(path)
+    if latest.delete_marker:
+        return "deleted"
+    if latest.version_id != row.version_id or latest.versions > 1:
+        return "newer"
+    return None
+
+
+def ship_staged_parts(staged: Path, *, sha256: str, offset: int) -> None:
+    """On object storage, send the complete parts of a staging file whose content address is
+    already declared (``sha256``) towards its place while the rest arrives (ADR 0181); a
+    no-op on the local store or when that content is stored already."""
+    store = _object_store()
+    if store is None or not sha256:
+        return
+    path = blob_path(sha256.lower())
+    if _version_row(path) is not None:
+        return
+    from sanxiang.core import shipping
+
+    shipping.ship_ready_parts(store, staged, path, offset)
+
+
+def discard_staged(staged: Path) -> None:
+    """Abort what was shipped for a staging file that will not complete."""
+    from sanxiang.core import shipping
+
+    shipping.discard(_object_store(), staged)
+
+
+def blob_version_id(path: str) -> str:
+    """The pinned version id of an original on object storage ('' on the local store)."""
+    row = _version_row(path) if _object_store() is not None else None
+    return row.version_id if row is not None else ""
 
 
 # --- Streaming path for large files (evidence originals) ---------------------------------------
@@ -78,7 +234,6 @@ def blob_verify(ref_path: str, sha256: str) -> bool:
 # ``storage.save``, which streams it. Stored originals are made read-only and never opened for
 # writing again; ``blob_hash`` re-reads them for fixity checks.
 
-CHUNK_SIZE = 1024 * 1024
 # Start writing dirty pages back every so often, so that the final fsync has little left to do
 # and the page cache does not fill with one upload (the process's own memory stays flat anyway).
 _WRITEBACK_EVERY = 32 * 1024 * 1024
@@ -257,7 +412,23 @@ def blob_commit_file(
     storage = default_storage
     if os.path.getsize(temp_path) != size:
         raise ValueError("temporary file does not have the verified size")
-    if _is_local(storage):
+    if _object_store() is not None:
+        from sanxiang.core import shipping
+
+        if _version_row(path) is None:
+            begun = shipping.pending_upload(temp_path, path)
+            upload_id, lock = begun if begun else (None, None)
+            try:
+                with open(temp_path, "rb") as handle:
+                    written = storage.put_file(path, handle, size, upload_id=upload_id, lock=lock)
+            except Exception:
+                shipping.forget(temp_path)  # put_file aborted it: a retry starts afresh
+                raise
+            _record(path, written, sha256, size)
+            shipping.forget(temp_path)
+        else:  # stored before: write-once, the parts sent meanwhile are dropped
+            shipping.discard(storage, temp_path)
+    elif _is_local(storage):
         target = Path(storage.path(path))
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(temp_path, "rb") as handle:
@@ -330,15 +501,26 @@ def blob_put_stream(
 
 
 def blob_open(path: str) -> File:
-    """A read-only handle on a stored blob (seekable on the local store)."""
+    """A read-only handle on a stored blob (seekable on the local store; on object storage a
+    stream of the pinned version)."""
+    store = _object_store()
+    if store is not None:
+        row = _pinned(path)
+        return io.BufferedReader(store.open_version(path, row.version_id, row.size), CHUNK_SIZE)
     return default_storage.open(path, "rb")
 
 
 def blob_size(path: str) -> int:
+    if _object_store() is not None:
+        return _pinned(path).size
     return default_storage.size(path)
 
 
 def blob_exists(path: str) -> bool:
+    store = _object_store()
+    if store is not None:
+        row = _version_row(path)
+        return row is not None and store.version_exists(path, row.version_id) is not None
     return default_storage.exists(path)
 
 
@@ -350,8 +532,15 @@ def blob_local_path(path: str) -> Path | None:
 
 
 def blob_hash(path: str) -> tuple[str, str, int]:
-    """(SHA-256, SM3, size) of a stored blob, re-read in one streaming pass."""
+    """(SHA-256, SM3, size) of a stored blob, re-read in one streaming pass (on object
+    storage: a GET of the pinned version)."""
     hasher = DualHasher()
+    store = _object_store()
+    if store is not None:
+        for chunk in store.stream_version(path, _pinned(path).version_id):
+            hasher.update(chunk)
+        sha256, sm3 = hasher.hexdigests()
+        return sha256, sm3, hasher.size
     with blob_open(path) as handle:
         for chunk in read_chunks(handle):
             hasher.update(chunk)
@@ -361,6 +550,10 @@ def blob_hash(path: str) -> tuple[str, str, int]:
 
 def blob_iter_paths(prefix: str = "blobs") -> Iterator[str]:
     """Every stored object under ``prefix`` (for finding untracked files)."""
+    store = _object_store()
+    if store is not None:
+        yield from store.keys(prefix)
+        return
     directories, files = (
         default_storage.listdir(prefix) if default_storage.exists(prefix) else ([], [])
     )
@@ -368,3 +561,37 @@ def blob_iter_paths(prefix: str = "blobs") -> Iterator[str]:
         yield f"{prefix}/{name}"
     for directory in sorted(directories):
         yield from blob_iter_paths(f"{prefix}/{directory}")
+
+
+def remove_original(path: str, *, disposal: Any) -> bool:
+    """Remove a stored original: the one way a blob leaves the store (ADR 0130).
+
+    Only an approved disposal (an object whose ``approved_at`` is set: the archive's
+    ``DisposalAppraisal``) may remove one; the caller has recorded the removal in the ledger
+    (``archive.destroy``), which is how fixity knows the file is gone by decision. Files are
+    read-only (0444), but removing a directory entry needs only the folder's permission.
+    On object storage the pinned version is deleted by its id: after the retention end of a
+    COMPLIANCE lock, or a GOVERNANCE lock bypassed (a mistaken upload); the store itself
+    refuses while COMPLIANCE holds. Returns whether a file was removed.
+    """
+    if disposal is None or getattr(disposal, "approved_at", None) is None:
+        raise PermissionError("stored originals are removed only by an approved disposal")
+    store = _object_store()
+    if store is not None:
+        return _remove_version(store, path)
+    if not default_storage.exists(path):
+        return False
+    default_storage.delete(path)
+    return True
+
+
+def _remove_version(store: Any, path: str) -> bool:
+    from django.utils import timezone
+
+    row = _version_row(path)
+    if row is None:
+        return False
+    store.remove_version(path, row.version_id)
+    row.removed_at = timezone.now()
+    row.save(update_fields=["removed_at"])
+    return True

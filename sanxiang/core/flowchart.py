@@ -1,31 +1,40 @@
 """Draw a workflow's transition table as an SVG flowchart, server-side (GS-PRE-2.4).
 
-Any app's ``workflow.py`` table can be drawn: states become boxes in layers (longest path from
-the initial state), forward transitions are labelled arrows downwards, transitions back to an
-earlier state are routed along the right-hand side. Text is Chinese, set in the system's CJK
-font; nothing is loaded from outside. Hand-written because no packaged library draws a
-layered graph to SVG without Graphviz binaries or JavaScript (see ADR 0012).
+Any app's ``workflow.py`` table can be drawn. Graphviz ``dot`` lays the graph out (ADR 0095,
+superseding ADR 0012): states are boxes, transitions labelled arrows, and ``dot`` places each
+edge label as a node of its own so labels never sit on each other or on a box; edges that go
+back to an earlier state are drawn dashed. Text is set in the system's CJK font, which ``dot``
+also measures with, so boxes fit their words. The SVG is cleaned for inline use (no per-node
+titles that would show internal state keys as tooltips, no ids that would clash when a page
+shows several charts) and cached by its DOT source, so ``dot`` runs once per chart and process,
+not on every request.
 """
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import unicodedata
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from django.utils.html import escape
+import graphviz
 from django.utils.safestring import SafeString, mark_safe
 
+logger = logging.getLogger(__name__)
+
+FONT_NAME = "Noto Sans CJK SC"
 FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
 FONT_SIZE = 14
-BOX_HEIGHT = 40
-BOX_PADDING = 18
-LAYER_GAP = 78
-BOX_GAP = 40
-MARGIN = 16
-LANE_GAP = 22
+DOT_TIMEOUT = 20  # seconds; the largest table lays out in well under one
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+LABEL_WIDTH = 10  # em: longer labels are wrapped
+NO_LINE_START = "）)，,。.、；;：:！？”』」"
+INK = "#1f2933"
+BACK = "#9b1c1c"
 
 
 @dataclass(frozen=True)
@@ -71,8 +80,9 @@ def _labels_of(states: Any) -> dict[str, str]:
     return {str(value): str(label) for value, label in choices}
 
 
-def _layers(order: list[str], edges: list[Edge], initial: str) -> tuple[dict[str, int], set[int]]:
-    """Layer of each state, and the indexes of back edges (those closing a cycle)."""
+def _back_edges(order: list[str], edges: list[Edge], initial: str) -> set[int]:
+    """Indexes of the edges that close a cycle in a depth-first walk from the initial state:
+    the steps back to an earlier state (return, revoke), drawn dashed."""
     outgoing: dict[str, list[tuple[int, Edge]]] = {state: [] for state in order}
     for index, edge in enumerate(edges):
         outgoing.setdefault(edge.source, []).append((index, edge))
@@ -93,28 +103,28 @@ def _layers(order: list[str], edges: list[Edge], initial: str) -> tuple[dict[str
     for start in [initial, *order]:
         if start not in visited:
             visit(start)
-    layer = {state: 0 for state in order}
-    for _ in range(len(order)):  # longest path over the forward edges (a DAG)
-        changed = False
-        for index, edge in enumerate(edges):
-            if index in back or edge.source == edge.target:
-                continue
-            if layer[edge.target] < layer[edge.source] + 1:
-                layer[edge.target] = layer[edge.source] + 1
-                changed = True
-        if not changed:
-            break
-    return layer, back
+    return back
 
 
-def render_svg(
-    *,
-    states: Any,
-    transitions: Any,
-    initial: str | None = None,
-    title: str = "",
-) -> SafeString:
-    """The flowchart of ``transitions`` as inline SVG markup."""
+def _wrapped(text: str, width: float = LABEL_WIDTH) -> str:
+    """DOT label text broken into lines of at most ``width`` (in em of CJK text), so a long
+    step name does not widen the chart past a phone screen."""
+    lines, line = [], ""
+    for char in text:
+        if line and text_width(line + char, 1) > width and char not in NO_LINE_START:
+            lines.append(line)
+            line = ""
+        line += char
+    lines.append(line)
+    # nohtml: a label such as "<x>" is text, not a Graphviz HTML-like label.
+    return graphviz.nohtml("\\n".join(graphviz.escape(part) for part in lines))
+
+
+def dot_source(
+    *, states: Any, transitions: Any, initial: str | None = None, title: str = ""
+) -> str | None:
+    """The DOT text of the flowchart (None for an empty table). Node names are positions
+    (``s0``, ``s1``…), so no internal state key reaches the drawing."""
     edges = [edge for edge in edges_of(transitions) if edge.source != edge.target]
     labels = _labels_of(states)
     order: list[str] = []
@@ -124,102 +134,111 @@ def render_svg(
         ):
             order.append(state)
     if not order:
-        return mark_safe("")
+        return None
     initial = initial if initial in order else order[0]
-    layer, back = _layers(order, edges, initial)
-    rows: dict[int, list[str]] = {}
-    for state in order:
-        rows.setdefault(layer[state], []).append(state)
-
-    def box_width(state: str) -> float:
-        return max(96.0, text_width(labels.get(state, state)) + 2 * BOX_PADDING)
-
-    forward_label_room = max(
-        [text_width(e.label, FONT_SIZE - 2) + 12 for i, e in enumerate(edges) if i not in back]
-        or [0]
+    back = _back_edges(order, edges, initial)
+    name = {state: f"s{index}" for index, state in enumerate(order)}
+    graph = graphviz.Digraph(
+        graph_attr={
+            "rankdir": "TB",
+            "nodesep": "0.45",
+            "ranksep": "0.5",
+            "pad": "0.15",
+            "bgcolor": "transparent",
+            "fontname": FONT_NAME,
+            "label": "",
+        },
+        node_attr={
+            "shape": "box",
+            "style": "rounded,filled",
+            "fillcolor": "#ffffff",
+            "color": INK,
+            "fontname": FONT_NAME,
+            "fontsize": str(FONT_SIZE),
+            "margin": "0.18,0.08",
+            "height": "0.45",
+        },
+        edge_attr={
+            "fontname": FONT_NAME,
+            "fontsize": str(FONT_SIZE - 2),
+            "color": INK,
+            "fontcolor": INK,
+            "arrowsize": "0.7",
+        },
     )
-    row_widths = {
-        n: sum(box_width(s) for s in states_) + BOX_GAP * (len(states_) - 1)
-        for n, states_ in rows.items()
-    }
-    content_width = max(row_widths.values()) + forward_label_room
-    back_label_room = max([text_width(edges[i].label, FONT_SIZE - 2) + 16 for i in back] or [0])
-    centre_x = MARGIN + content_width / 2
-    boxes: dict[str, tuple[float, float, float]] = {}  # state → (x, y, width)
-    for n in sorted(rows):
-        x = centre_x - row_widths[n] / 2
-        y = MARGIN + n * (BOX_HEIGHT + LAYER_GAP)
-        for state in rows[n]:
-            width = box_width(state)
-            boxes[state] = (x, y, width)
-            x += width + BOX_GAP
-    right_edge = max(x + w for x, _, w in boxes.values())
-    lanes_start = right_edge + back_label_room + 8
-    total_width = lanes_start + LANE_GAP * (len(back) + 1) + MARGIN
-    total_height = MARGIN * 2 + (max(rows) + 1) * BOX_HEIGHT + max(rows) * LAYER_GAP
-
-    uid = "fc" + hashlib.sha1(f"{title}{order}{edges}".encode()).hexdigest()[:8]
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" role="img" '
-        f'aria-labelledby="{uid}-title {uid}-desc" viewBox="0 0 {total_width:.0f} {total_height:.0f}" '
-        f'width="{total_width:.0f}" height="{total_height:.0f}" '
-        f'font-family="{escape(FONT)}" font-size="{FONT_SIZE}">',
-        f'<title id="{uid}-title">{escape(title)}</title>',
-        f'<desc id="{uid}-desc">'
-        + escape(
-            "；".join(
-                f"{labels.get(e.source, e.source)} → {labels.get(e.target, e.target)}：{e.label}"
-                for e in edges
-            )
-        )
-        + "</desc>",
-        f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
-        'markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
-        '<path d="M0,0 L10,5 L0,10 z" fill="#1f2933"/></marker></defs>',
-    ]
-    marker = f'marker-end="url(#{uid}-arrow)"'
+    finals = {state for state in order if not any(e.source == state for e in edges)}
+    for state in order:
+        attrs = {}
+        if state == initial:
+            attrs = {"fillcolor": "#fdf2f2", "penwidth": "2"}
+        elif state in finals:
+            attrs = {"fillcolor": "#e7f4ec", "penwidth": "2"}
+        graph.node(name[state], _wrapped(labels.get(state, state)), **attrs)
     for index, edge in enumerate(edges):
-        sx, sy, sw = boxes[edge.source]
-        tx, ty, tw = boxes[edge.target]
-        label = escape(edge.label)
+        attrs = {"label": _wrapped(edge.label)} if edge.label else {}
         if index in back:
-            lane = lanes_start + LANE_GAP * (sorted(back).index(index) + 1)
-            y1 = sy + BOX_HEIGHT / 2 + 6
-            y2 = ty + BOX_HEIGHT / 2 - 6
-            points = f"{sx + sw:.1f},{y1:.1f} {lane:.1f},{y1:.1f} {lane:.1f},{y2:.1f} {tx + tw:.1f},{y2:.1f}"
-            parts.append(
-                f'<polyline points="{points}" fill="none" stroke="#9b1c1c" '
-                f'stroke-dasharray="5 3" stroke-width="1.4" {marker}/>'
-            )
-            parts.append(
-                f'<text x="{sx + sw + 6:.1f}" y="{y1 + FONT_SIZE:.1f}" font-size="{FONT_SIZE - 2}" '
-                f'fill="#9b1c1c">{label}</text>'
-            )
-        else:
-            x1, y1 = sx + sw / 2, sy + BOX_HEIGHT
-            x2, y2 = tx + tw / 2, ty
-            parts.append(
-                f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2 - 1:.1f}" '
-                f'stroke="#1f2933" stroke-width="1.4" {marker}/>'
-            )
-            parts.append(
-                f'<text x="{(x1 + x2) / 2 + 8:.1f}" y="{(y1 + y2) / 2 + 4:.1f}" '
-                f'font-size="{FONT_SIZE - 2}" fill="#1f2933">{label}</text>'
-            )
-    for state, (x, y, width) in boxes.items():
-        start = state == initial
-        final = not any(e.source == state for e in edges)
-        fill = "#fdf2f2" if start else ("#e7f4ec" if final else "#ffffff")
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{BOX_HEIGHT}" rx="6" '
-            f'fill="{fill}" stroke="#1f2933" stroke-width="{2 if start or final else 1.2}"/>'
-        )
-        parts.append(
-            f'<text x="{x + width / 2:.1f}" y="{y + BOX_HEIGHT / 2 + 5:.1f}" '
-            f'text-anchor="middle">{escape(labels.get(state, state))}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+            attrs |= {"style": "dashed", "color": BACK, "fontcolor": BACK}
+        graph.edge(name[edge.source], name[edge.target], **attrs)
+    return graph.source
+
+
+@lru_cache(maxsize=128)
+def _layout(source: str) -> str:
+    """``dot -Tsvg`` of one DOT text; cached, so each chart is laid out once per process."""
+    return graphviz.Source(source).pipe(format="svg", encoding="utf-8")
+
+
+def _clean(svg: str, *, title: str, desc: str) -> str:
+    """Inline-ready SVG: accessible title and description, no per-element titles or ids."""
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    root = ET.fromstring(svg)
+    for parent in root.iter():
+        for child in list(parent):
+            if child.tag == f"{{{SVG_NS}}}title":
+                parent.remove(child)
+        parent.attrib.pop("id", None)
+        if parent.get("font-family") == FONT_NAME:
+            parent.set("font-family", FONT)
+    # Graphviz sizes in points with one user unit per point: show one unit as one pixel.
+    _, _, width, height = (float(v) for v in root.get("viewBox", "0 0 0 0").split())
+    root.set("width", f"{width:.0f}")
+    root.set("height", f"{height:.0f}")
+    root.set("class", "flowchart")
+    root.set("role", "img")
+    title_el = ET.Element(f"{{{SVG_NS}}}title")
+    title_el.text = title
+    desc_el = ET.Element(f"{{{SVG_NS}}}desc")
+    desc_el.text = desc
+    root.insert(0, desc_el)
+    root.insert(0, title_el)
+    return ET.tostring(root, encoding="unicode")
+
+
+def render_svg(
+    *,
+    states: Any,
+    transitions: Any,
+    initial: str | None = None,
+    title: str = "",
+) -> SafeString:
+    """The flowchart of ``transitions`` as inline SVG markup ("" when there is nothing to draw,
+    or when ``dot`` is missing — the page then shows the table of steps alone)."""
+    source = dot_source(states=states, transitions=transitions, initial=initial, title=title)
+    if source is None:
+        return mark_safe("")
+    labels = _labels_of(states)
+    desc = "；".join(
+        f"{labels.get(e.source, e.source)} → {labels.get(e.target, e.target)}：{e.label}"
+        for e in edges_of(transitions)
+        if e.source != e.target
+    )
+    try:
+        svg = _layout(source)
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError):
+        logger.exception("flowchart: Graphviz dot failed; run tools/system-deps.sh")
+        return mark_safe("")
+    return mark_safe(_clean(svg, title=title, desc=desc))
 
 
 def render_workflow(module: Any, *, title: str = "") -> SafeString:

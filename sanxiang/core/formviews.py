@@ -26,12 +26,16 @@ def service_form_page(
     section: str,
     template: str = "core/form.html",
     extra: dict[str, Any] | None = None,
+    submit_label: str | None = None,
+    buttons: list[tuple[str, str, str, str]] | None = None,
 ) -> HttpResponse:
     """Render ``form``; on a valid POST call the service, redirect on success, else show errors.
 
     Nothing is written unless the service accepts every field: services validate all fields
     and raise before saving, inside one transaction. ``extra`` is more context for ``template``
-    (what the step acts on).
+    (what the step acts on). The submit button says what it does: ``submit_label`` (批准,
+    退回 …; 保存 only for plain edits), or ``buttons`` — (name, value, label, css class) — when
+    the choice is made by the button pressed (批准 / 不予批准).
     """
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,6 +55,8 @@ def service_form_page(
             "title": title,
             "cancel_url": cancel_url,
             "section": section,
+            "submit_label": submit_label,
+            "buttons": buttons,
         },
         status=status,
     )

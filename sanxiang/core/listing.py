@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
+from .text import bounded_int
+
 PAGE_SIZE = 30
 
 
@@ -22,5 +24,5 @@ def clean_text(request: HttpRequest, name: str, max_length: int = 100) -> str:
 
 
 def clean_int(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    """A non-negative id or number from the query string, or None when absent or out of range."""
+    return bounded_int(request.GET.get(name), minimum=0)

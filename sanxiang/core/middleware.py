@@ -7,6 +7,8 @@ from django.conf import settings
 from django.utils import translation
 
 from .audit import audit_context
+from .clientip import client_ip
+from .stepup import second_factor_at
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
@@ -28,7 +30,8 @@ class AuditContextMiddleware:
             actor=user,
             channel=channel,
             request_id=request_id,
-            remote_addr=request.META.get("REMOTE_ADDR", ""),
+            remote_addr=client_ip(request),
+            second_factor_at=second_factor_at(request) if user is not None else None,
         ):
             request.request_id = request_id
             response = self.get_response(request)

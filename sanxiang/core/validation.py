@@ -68,3 +68,17 @@ def error_dict(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return exc.message_dict
     return {NON_FIELD_ERRORS: exc.messages}
+
+
+def expect_status(obj: Any, expected: str, *, noun: str = "对象") -> None:
+    """Refuse an API step whose client saw another state (a stale page, a repeated request):
+    the step names the status it expects, and a different one is a field error, not a 500."""
+    if obj.status != expected:
+        raise ValidationError(
+            {
+                "expected_status": [
+                    f"{noun}当前状态为“{obj.get_status_display()}”，"
+                    "与请求中的 expected_status 不符，请刷新后重试。"
+                ]
+            }
+        )

@@ -20,10 +20,12 @@ from sanxiang.org.roles import ORG_ADMIN_ROLES, Role
 from sanxiang.registry import selectors as registry_selectors
 from sanxiang.registry.models import MineStatus
 from sanxiang.review import selectors as review_selectors
+from sanxiang.supervision.statistics import panel as supervision_panel
 
-from . import services, workdays
+from . import dashboard, services, workdays
 from .forms import CalendarOverrideForm, DeadlineForm, HolidayNoticeForm, add_service_errors
-from .models import CalendarOverride, HolidayNotice
+from .models import CalendarOverride, HolidayNotice, StaffNotice
+from .text import bounded_int
 
 WEEKDAY_NAMES = (
     gettext_lazy("周一"),
@@ -50,6 +52,7 @@ def home(request):
         "is_admin": is_superuser(user) or user.has_role(*ORG_ADMIN_ROLES),
         "is_reviewer": user.has_role(Role.LEGAL_REVIEWER),
         "my_certificates": user.certificates.all(),
+        "staff_notices": StaffNotice.objects.filter(recipient=user, read_at__isnull=True)[:20],
         "mine_count": mines.count(),
         "key_mine_count": mines.filter(is_key=True).count(),
         "rectifying_count": mines.filter(status=MineStatus.RECTIFYING).count(),
@@ -70,6 +73,16 @@ def home(request):
         reviewers=staffing["legal_reviewer"], officers=staffing["officer"]
     )
     context["review"] = review_selectors.dashboard(user=user)
+    context["approvals"] = dashboard.approvals(user=user)
+    context["custody"] = dashboard.custody(user=user)
+    context["drafts_due"] = dashboard.drafts_due(user=user, today=today)
+    context["my_deadlines"] = dashboard.my_deadlines(user=user, today=today)
+    context["archive_due"] = dashboard.archive_filing_due(user=user, today=today)
+    context["evaluation_tasks"] = dashboard.evaluation_tasks(user=user, today=today)
+    context["archive_fixity"] = dashboard.archive_fixity_failures(user=user)
+    context["complaints"] = dashboard.complaints(user=user, today=today)
+    context["statistics_panel"] = supervision_panel.heads_panel(user=user, today=today)  # issue 16
+    context.update(dashboard.supervision_panels(user=user, today=today))  # issue 16 督办、培训
     return render(request, "core/home.html", context)
 
 
@@ -104,20 +117,18 @@ def _holiday_name(day: datetime.date, override: CalendarOverride | None) -> str:
 
         _, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:
-        return ""
+        from .statutory_holidays import provisional_rest
+
+        return provisional_rest(day) or ""
     return chinese_calendar.Holiday(name).chinese if name else ""
 
 
 @login_required
 def calendar_page(request):
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-        month = int(request.GET.get("month", today.month))
-        datetime.date(year, month, 1)
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
+    year = bounded_int(request.GET.get("year"), minimum=2000, maximum=2100)
+    month = bounded_int(request.GET.get("month"), minimum=1, maximum=12)
+    if year is None or month is None:
         year, month = today.year, today.month
     days = _month_days(year, month)
     leading = [None] * days[0]["date"].weekday()
@@ -206,3 +217,11 @@ def holiday_notice_add(request):
     else:
         messages.success(request, _("已录入 %(year)d 年节假日安排通知。") % form.cleaned_data)
     return redirect("calendar")
+
+
+@login_required
+@require_http_methods(["POST"])
+def staff_notice_read(request, pk: int):
+    """Mark one of my notices read (someone else's is not found)."""
+    services.staff_notice_read(actor=request.user, pk=pk)
+    return redirect("home")

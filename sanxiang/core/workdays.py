@@ -4,7 +4,11 @@ Periods start on the day after the triggering event (期间开始之日不计算
 days follow the State Council's holiday arrangement including adjusted working weekends
 (调休), taken from the ``chinesecalendar`` package and from the administrator-maintained
 override table, which wins. A year neither source covers is never silently assumed:
-results that depend on it are marked provisional with the reason, and the UI shows it.
+results that depend on it are marked provisional with the reason, and the UI shows it. Such a
+year is counted without Saturdays, Sundays and the fixed holidays of the 放假办法 with their
+substitute days (``statutory_holidays``); a period that gives a party time (``for_party``)
+also rests on the weekdays around each festival, so it is never shorter than the loaded
+arrangement will make it (ADR 0096).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from functools import lru_cache
 import chinese_calendar
 from django.utils.translation import gettext as _
 
+from . import statutory_holidays
 from .models import CalendarOverride, HolidayNotice
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -47,12 +52,19 @@ def _package_knows(year: int) -> bool:
 class Calendar:
     """A snapshot of the override table, so one computation makes one query, not one per day."""
 
-    def __init__(self, overrides: dict[datetime.date, bool], noticed_years: set[int]):
+    def __init__(
+        self,
+        overrides: dict[datetime.date, bool],
+        noticed_years: set[int],
+        *,
+        for_party: bool = False,
+    ):
         self._overrides = overrides
         self._noticed_years = noticed_years
+        self.for_party = for_party
 
     @classmethod
-    def load(cls, start: datetime.date, end: datetime.date) -> Calendar:
+    def load(cls, start: datetime.date, end: datetime.date, *, for_party: bool = False) -> Calendar:
         overrides = dict(
             CalendarOverride.objects.filter(date__range=(start, end)).values_list(
                 "date", "is_workday"
@@ -63,7 +75,7 @@ class Calendar:
                 "year", flat=True
             )
         )
-        return cls(overrides, years)
+        return cls(overrides, years, for_party=for_party)
 
     def year_is_known(self, year: int) -> bool:
         return year in self._noticed_years or _package_knows(year)
@@ -73,13 +85,18 @@ class Calendar:
             return self._overrides[day]
         if _package_knows(day.year):
             return chinese_calendar.is_workday(day)
-        return day.weekday() < 5
+        if day.year in self._noticed_years:
+            return day.weekday() < 5  # the notice's deviations are all in the override table
+        return statutory_holidays.provisional_rest(day, for_party=self.for_party) is None
 
     def unknown_year_reason(self, year: int) -> str:
-        return _(
-            "%(year)d年的国务院节假日安排尚未录入系统，该年按周一至周五为工作日推算，"
-            "期限为暂定，请管理员录入当年节假日安排后复核。"
+        reason = _(
+            "%(year)d年的国务院节假日安排尚未录入系统，该年按《全国年节及纪念日放假办法》规定的"
+            "法定节假日（含周末补假）和周末推算，期限为暂定，录入当年节假日安排后系统将重新计算。"
         ) % {"year": year}
+        if self.for_party:
+            reason += _("为保障当事人的期限利益，节日前后的工作日暂不计入。")
+        return reason
 
 
 def _span_for(start: datetime.date, days: int) -> datetime.date:
@@ -87,11 +104,15 @@ def _span_for(start: datetime.date, days: int) -> datetime.date:
     return start + datetime.timedelta(days=2 * days + 20)
 
 
-def add_working_days(start: datetime.date, days: int) -> DueDate:
-    """The date on which a period of ``days`` working days after ``start`` ends."""
+def add_working_days(start: datetime.date, days: int, *, for_party: bool = False) -> DueDate:
+    """The date on which a period of ``days`` working days after ``start`` ends.
+
+    ``for_party``: the period gives a party time (statement, hearing request); in a year whose
+    arrangement is not loaded it is counted so that it cannot come out shorter than the loaded
+    calendar will give (ADR 0096)."""
     if days < 1:
         raise ValueError("days must be positive")
-    calendar = Calendar.load(start, _span_for(start, days))
+    calendar = Calendar.load(start, _span_for(start, days), for_party=for_party)
     day, counted, unknown_years = start, 0, set()
     while counted < days:
         day += ONE_DAY
@@ -102,12 +123,22 @@ def add_working_days(start: datetime.date, days: int) -> DueDate:
     return _due(day, unknown_years, calendar)
 
 
-def add_days(start: datetime.date, days: int) -> DueDate:
-    """A period of calendar days; if it ends on a rest day it extends to the next working day."""
+def add_days(
+    start: datetime.date, days: int, *, for_party: bool = False, agency_limit: bool = False
+) -> DueDate:
+    """A period of calendar days; if it ends on a rest day it extends to the next working day
+    (``for_party`` as in ``add_working_days``).
+
+    ``agency_limit``: the period is a maximum that limits the agency's own power (a sealing
+    term, 行政强制法第二十五条; the case time limit, 行政处罚法第六十条). It ends on its day even
+    when that is a rest day — extending it would lengthen a coercive measure against the party
+    (ADR 0002 as amended by ADR 0205). Such an end never depends on the holiday arrangement."""
     if days < 1:
         raise ValueError("days must be positive")
     end = start + datetime.timedelta(days=days)
-    calendar = Calendar.load(end, end + datetime.timedelta(days=30))
+    if agency_limit:
+        return DueDate(date=end)
+    calendar = Calendar.load(end, end + datetime.timedelta(days=30), for_party=for_party)
     unknown_years = set()
     while True:
         if not calendar.year_is_known(end.year):

@@ -11,19 +11,24 @@ waiting for its review afterwards.
 from __future__ import annotations
 
 import datetime
+import logging
 import re
+import tempfile
+from pathlib import Path
 
 from django.utils import timezone
 
 from sanxiang.cases import execution
 from sanxiang.cases import services as cases
 from sanxiang.catalog.selectors import compendium_search
+from sanxiang.evidence import media
 from sanxiang.evidence import services as evidence
 from sanxiang.inspections import services as inspections
 from sanxiang.org.models import Agency, Staff
 from sanxiang.registry.models import CoalMine
 
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+log = logging.getLogger(__name__)
 
 
 def _officers(agency: Agency) -> list[Staff]:
@@ -37,10 +42,37 @@ def _officers(agency: Agency) -> list[Staff]:
     ]
 
 
-def _recording(actor: Staff, case, activity: str, stage: str, at: datetime.datetime, title: str):
+def _clip(caption: str, fallback: str, codec: str) -> list[bytes]:
+    """A few seconds of body-camera-like video (test pattern, caption burned in) made by ffmpeg;
+    without ffmpeg (the setup installs it) a tiny stand-in that browsers do not play."""
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "clip.mp4"
+        try:
+            media.synthesize_clip(path, caption=caption, fallback_caption=fallback, codec=codec)
+        except media.MediaError as exc:
+            log.warning("demo video not made (%s): install ffmpeg (tools/system-deps.sh)", exc)
+            return [MP4 + caption.encode() * 64]
+        return [path.read_bytes()]
+
+
+def _recording(
+    actor: Staff,
+    case,
+    activity: str,
+    stage: str,
+    at: datetime.datetime,
+    title: str,
+    codec: str = "h264",
+):
+    """A real short MP4 as a body camera writes it: H.264 (most cameras) or H.265 (some newer
+    ones, which browsers cannot play: the system then makes a playable copy, ADR 0092)."""
+    local = timezone.localtime(at)
+    device = f"DSJ-{case.pk:04d}"
+    caption = f"执法记录仪 {device}  {local:%Y-%m-%d %H:%M:%S}  {title}"
+    chunks = _clip(caption, f"{device}  {local:%Y-%m-%d %H:%M:%S}", codec)
     evidence.recording_create_from_stream(
         actor=actor,
-        chunks=[MP4 + f"{title} {at.isoformat()}".encode() * 64],
+        chunks=chunks,
         filename=f"DSJ_{case.pk:04d}_{activity}.mp4",
         content_type="video/mp4",
         metadata={
@@ -239,7 +271,15 @@ def load_demo_enforcement(*, province: Agency) -> None:
         facts="3号采煤工作面回风隅角瓦斯浓度达1.8%，仍在作业（示例）。",
     )
     now = timezone.now()
-    _recording(officers[12], urgent, "sealing_seizure", "sealing_seizure", now, "查封现场（示例）")
+    _recording(
+        officers[12],
+        urgent,
+        "sealing_seizure",
+        "sealing_seizure",
+        now,
+        "查封现场（示例）",
+        codec="hevc",  # a camera that records H.265: the system adds a playable H.264 copy
+    )
     cases.emergency_measure_execute(
         actor=officers[12],
         case=urgent,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core.confidentiality import Confidentiality
 from sanxiang.core.querysets import RestrictedManager
 from sanxiang.org.models import Agency
 
@@ -96,6 +97,12 @@ class Document(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.ISSUED
     )
+    confidentiality = models.CharField(
+        _("密级"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.ORDINARY,
+    )
     pdf_path = models.CharField(max_length=200)
     pdf_sha256 = models.CharField(max_length=64)
     pdf_sm3 = models.CharField(max_length=64)
@@ -118,3 +125,148 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.number or ''}".strip()
+
+
+class DigestAlgorithm(models.TextChoices):
+    SM3 = "sm3", "SM3"
+    SHA256 = "sha256", "SHA-256"
+
+
+class ItemKind(models.TextChoices):
+    DOCUMENT = "document", _("执法文书")
+    RECORDING = "recording", _("音像记录")
+    OTHER = "other", _("其他材料")
+
+
+class ClassifiedRegistration(models.Model):
+    """涉密件登记 (ADR 0128): a state-secret item kept outside this system, by reference only.
+
+    Holds where the classified original is (register number, custodian unit, location) and its
+    digest, never its content; the archive lists it among the items of its case or inspection.
+    """
+
+    scope_path_lookup = "agency__path"
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("登记机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject_type = models.CharField(_("所属对象类型"), max_length=60)
+    subject_id = models.CharField(_("所属对象ID"), max_length=64)
+    item_kind = models.CharField(_("材料类别"), max_length=20, choices=ItemKind.choices)
+    type_code = models.CharField(_("文书种类"), max_length=40, blank=True)
+    title = models.CharField(_("题名"), max_length=200)
+    register_number = models.CharField(_("涉密件登记编号"), max_length=80)
+    custodian_unit = models.CharField(_("保管单位"), max_length=200)
+    location = models.CharField(_("存放位置"), max_length=200)
+    digest_algorithm = models.CharField(
+        _("摘要算法"), max_length=10, choices=DigestAlgorithm.choices, default=DigestAlgorithm.SM3
+    )
+    digest = models.CharField(_("原件摘要值"), max_length=64)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["registered_at", "pk"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "register_number"], name="uniq_classified_register_number"
+            )
+        ]
+        verbose_name = _("涉密件登记")
+        verbose_name_plural = _("涉密件登记")
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.register_number}）"
+
+    @property
+    def confidentiality(self) -> str:
+        return Confidentiality.STATE_SECRET
+
+
+class BorrowScope(models.TextChoices):
+    VIEW = "view", _("在线查看")
+    DOWNLOAD = "download", _("查看并下载")
+
+
+class BorrowStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("不予批准")
+
+
+class BorrowRequest(models.Model):
+    """A request to borrow (借阅) a text record one has no ground to read (JL-USE-2, ADR 0123).
+
+    The subject is generic — ``subject_type`` + ``subject_id`` — so a document
+    (``documents.document``) and, from the archive, an archive unit are borrowed the same way;
+    each kind registers how it is found (``borrowing.register_borrowable``). ``agency`` is the
+    agency that holds the record: its heads and custodians decide, and the request is read in
+    that agency's scope. ``subject_label`` keeps what the requester picked, as he saw it.
+    Approval holds only inside ``[valid_from, valid_until]``; expiry is a function of the time.
+    """
+
+    scope_path_lookup = "agency__path"
+
+    subject_type = models.CharField(_("借阅对象类型"), max_length=60)
+    subject_id = models.CharField(_("借阅对象"), max_length=64)
+    subject_label = models.CharField(_("借阅材料"), max_length=200)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("保管机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="borrow_requests",
+    )
+    purpose = models.CharField(_("借阅事由"), max_length=300)
+    scope = models.CharField(_("借阅方式"), max_length=10, choices=BorrowScope.choices)
+    valid_from = models.DateTimeField(_("借阅起始"))
+    valid_until = models.DateTimeField(_("借阅截止"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=BorrowStatus.choices, default=BorrowStatus.PENDING
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "requester"])]
+        verbose_name = _("借阅申请")
+        verbose_name_plural = _("借阅申请")
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.subject_label}"
+
+    def is_active_at(self, moment=None) -> bool:
+        from django.utils import timezone
+
+        moment = moment or timezone.now()
+        return (
+            self.status == BorrowStatus.APPROVED and self.valid_from <= moment <= self.valid_until
+        )
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.status == BorrowStatus.APPROVED and timezone.now() > self.valid_until

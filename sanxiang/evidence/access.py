@@ -5,7 +5,7 @@ Metadata (title, time, activity) follows the agency scope like every other recor
 
 * its team: the officers who recorded it, whoever uploaded it, its assigned custodian, and
   the team of the subject it is linked to (the case workflow registers a resolver with
-  :func:`register_subject_team`);
+  :func:`register_subject_team`, now in ``core/grounds.py``, shared with documents);
 * the custodians (音像记录/档案管理员) of its agency or an agency above it;
 * anyone else holding an approved retrieval request whose period covers the moment;
 * the legal reviewer assigned to an open round of a review of its subject, to view and play
@@ -21,13 +21,12 @@ and state-secret records are never downloaded through the system (view only).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import grounds
 from sanxiang.core.permissions import in_scope
 from sanxiang.org.roles import Role
 
@@ -37,24 +36,6 @@ VIEW = "view"
 STREAM = "stream"
 DOWNLOAD = "download"
 MODES = (VIEW, STREAM, DOWNLOAD)
-
-# subject type (``app.model``) -> function(subject id) -> ids of staff on that subject's team.
-_SUBJECT_TEAMS: dict[str, Callable[[str], set[int]]] = {}
-
-
-def register_subject_team(subject_type: str, resolver: Callable[[str], set[int]]) -> None:
-    """Let the app owning a subject (a case, an inspection) say who is on its team."""
-    _SUBJECT_TEAMS[subject_type] = resolver
-
-
-# subject type -> function(subject id, user) -> id of the review whose open round that user is
-# assigned to review, or None.
-_SUBJECT_REVIEWS: dict[str, Callable[[str, Any], int | None]] = {}
-
-
-def register_subject_review(subject_type: str, resolver: Callable[[str, Any], int | None]) -> None:
-    """Let the review workflow say which legal reviewer is reviewing a subject (a case) now."""
-    _SUBJECT_REVIEWS[subject_type] = resolver
 
 
 @dataclass(frozen=True)
@@ -74,18 +55,12 @@ def team_member_ids(recording: Recording) -> set[int]:
     ids.add(recording.uploaded_by_id)
     if recording.custodian_id:
         ids.add(recording.custodian_id)
-    resolver = _SUBJECT_TEAMS.get(recording.subject_type)
-    if resolver is not None and recording.subject_id:
-        ids |= set(resolver(recording.subject_id))
-    return ids
+    return ids | grounds.team_ids(recording.subject_type, recording.subject_id)
 
 
 def reviewing(user, recording: Recording) -> int | None:
     """The review whose open round ``user`` is assigned to, of the recording's subject, or None."""
-    resolver = _SUBJECT_REVIEWS.get(recording.subject_type)
-    if resolver is None or not recording.subject_id:
-        return None
-    return resolver(recording.subject_id, user)
+    return grounds.reviewing(recording.subject_type, recording.subject_id, user)
 
 
 def is_custodian_for(user, recording: Recording) -> bool:
@@ -115,6 +90,7 @@ def access_for(user, recording: Recording, at: datetime.datetime | None = None) 
         return Access(True, downloadable, basis="custodian")
     moment = at or timezone.now()
     grants = RetrievalRequest.objects.filter(
+        requested_id=recording.pk,
         recording=recording,
         requester=user,
         status=RetrievalStatus.APPROVED,
@@ -136,6 +112,6 @@ def access_for(user, recording: Recording, at: datetime.datetime | None = None) 
         False,
         False,
         reason=_(
-            "调阅该音像记录须经审批（JL-USE-2）：请提出调阅申请，经保管人或负责人批准后在批准期限内查看。"
+            "调阅该音像记录须经审批（《实施办法》四（四）2）：请提出调阅申请，经保管人或负责人批准后在批准期限内查看。"
         ),
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -109,6 +108,14 @@ class RecordingOut(Schema):
     def resolve_officer_ids(obj):
         return sorted(obj.officers.values_list("pk", flat=True))
 
+    @staticmethod
+    def resolve_title(obj, context):
+        return selectors.recording_shown(context["request"].user, obj).title
+
+    @staticmethod
+    def resolve_original_name(obj, context):
+        return selectors.recording_shown(context["request"].user, obj).original_name
+
 
 class RecordingPatch(InputSchema):
     title: str | None = Field(None, max_length=200)
@@ -180,12 +187,18 @@ class RetrievalOut(Schema):
     decision_note: str
 
     @staticmethod
+    def resolve_recording_id(obj):
+        return obj.requested_id
+
+    @staticmethod
     def resolve_active(obj):
         return obj.is_active_at()
 
 
 class RetrievalIn(InputSchema):
-    recording_id: int
+    recording_id: int = Field(
+        ge=1, le=services.MAX_RECORD_NUMBER, description="音像记录编号（YX 后的数字）"
+    )
     purpose: str = Field(max_length=300)
     scope: RetrievalScope
     valid_from: datetime.datetime
@@ -207,16 +220,11 @@ def list_retrievals(request, status: str = ""):
 
 @router.post("/retrievals", response={201: RetrievalOut}, summary="申请调阅")
 def request_retrieval(request, payload: RetrievalIn):
+    """任何编号都可申请；无论该编号是否存在、是否在您的管辖范围内，答复都相同，且不显示记录信息，
+    经保管人或负责人批准后方可在批准期限内查看。"""
     data = payload.dict()
-    try:
-        recording = selectors.recording_for_request(pk=data.pop("recording_id"))
-    except ObjectDoesNotExist:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"recording_id": ["没有该编号的音像记录。"]}) from None
-    return Status(
-        201, services.retrieval_request_create(actor=request.user, recording=recording, **data)
-    )
+    number = data.pop("recording_id")
+    return Status(201, services.retrieval_request_create(actor=request.user, number=number, **data))
 
 
 @router.post("/retrievals/{retrieval_id}/decision", response=RetrievalOut, summary="审批调阅申请")

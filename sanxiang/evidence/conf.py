@@ -27,6 +27,11 @@ DEFAULTS: dict[str, Any] = {
     "SANXIANG_EVIDENCE_MAX_RETRIEVAL_DAYS": 90,
     # ffmpeg for video thumbnails; empty or missing binary: no thumbnails, nothing else changes.
     "SANXIANG_FFMPEG": "ffmpeg",
+    # Longest a playable copy (H.264) of a recording browsers cannot play may take to make.
+    "SANXIANG_TRANSCODE_TIMEOUT": 6 * 3600,
+    # A range request not starting at byte 0 is the continuation of a playback (not a new
+    # one) if the same person started playing the same recording within these many seconds.
+    "SANXIANG_EVIDENCE_PLAYBACK_WINDOW": 4 * 3600,
 }
 
 

@@ -1,29 +1,34 @@
-"""Derived files made by the system: thumbnails of photos (Pillow) and videos (ffmpeg).
+"""Derived files made by the system: thumbnails of photos (Pillow) and videos (ffmpeg), and
+playable copies of videos browsers cannot play (ffmpeg, H.265 → H.264; ADR 0092).
 
 Each is stored as its own write-once object pointing to the original (``DerivedFile``); the
-original is only ever read. Without ffmpeg on the machine videos simply get no thumbnail.
+original is only ever read. Without ffmpeg on the machine videos simply get no thumbnail and
+no playable copy (the player then says that the browser cannot play the recording).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-import shutil
+import logging
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-from sanxiang.core import blobstore
+from django.core.cache import cache
+from django.utils.translation import gettext as _
 
-from . import services
-from .conf import setting
+from sanxiang.core import blobstore
+from sanxiang.core.language import in_legal_language
+
+from . import media, services
+from .media import ffmpeg_path
 from .models import DerivedFile, DerivedKind, MediaKind, Recording
 
 THUMBNAIL_WIDTH = 480
-
-
-def ffmpeg_path() -> str | None:
-    configured = setting("SANXIANG_FFMPEG")
-    return shutil.which(configured) if configured else None
+PLAYABLE_TOOL = "ffmpeg libx264"
+log = logging.getLogger(__name__)
 
 
 def _image_thumbnail(recording: Recording) -> bytes | None:
@@ -76,3 +81,91 @@ def thumbnail_create(*, recording_pk: int) -> DerivedFile | None:
         content_type="image/jpeg",
         tool=tool,
     )
+
+
+@contextlib.contextmanager
+def _local_copy(recording: Recording) -> Iterator[Path]:
+    """The original as a local file: the stored file itself, or a temporary copy (object storage)."""
+    local = blobstore.blob_local_path(recording.blob_path)
+    if local is not None:
+        yield local
+        return
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "original"
+        with blobstore.blob_open(recording.blob_path) as source, open(path, "wb") as target:
+            while block := source.read(1024 * 1024):
+                target.write(block)
+        yield path
+
+
+def playable_copy(recording: Recording) -> DerivedFile | None:
+    """The system-made copy of a recording that browsers play, if there is one."""
+    return (
+        recording.derived.filter(kind=DerivedKind.TRANSCODE, tool=PLAYABLE_TOOL)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def unplayable_info(recording: Recording) -> media.MediaInfo | None:
+    """What makes a stored video unplayable in browsers (its codec), or None when it plays or
+    cannot be told. Probed once per content (originals never change: cached by SHA-256);
+    only on the local store, where probing reads a few kilobytes, not the whole object."""
+    if recording.media_kind != MediaKind.VIDEO:
+        return None
+    local = blobstore.blob_local_path(recording.blob_path)
+    if local is None:
+        return None
+    key = f"sanxiang:media-info:{recording.sha256}"
+    info = cache.get(key)
+    if info is None:
+        info = media.probe(local)
+        if info is None:
+            return None
+        cache.set(key, info, 24 * 3600)
+    if not info.video_codec or media.browser_playable(info, recording.content_type):
+        return None
+    return info
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
+        while block := handle.read(1024 * 1024):
+            yield block
+
+
+@in_legal_language  # the note is stored once and shown to everyone who may see the recording
+def playable_copy_create(*, recording_pk: int) -> DerivedFile | None:
+    """A video browsers cannot play (H.265, MPEG-2 in TS, 10-bit H.264 …) gets an MP4/H.264 copy,
+    stored as a derived file pointing to the original; playable videos get nothing."""
+    recording = Recording.objects.filter(pk=recording_pk).first()
+    if recording is None or recording.media_kind != MediaKind.VIDEO:
+        return None
+    if playable_copy(recording) is not None or ffmpeg_path() is None:
+        return None
+    with _local_copy(recording) as source:
+        info = media.probe(source)
+        if info is None or not info.video_codec:
+            return None  # not a video ffmpeg can read: nothing to copy
+        if media.browser_playable(info, recording.content_type):
+            return None
+        with tempfile.TemporaryDirectory() as work:
+            target = Path(work) / "playable.mp4"
+            try:
+                media.transcode_playable(source, target)
+            except media.MediaError as exc:
+                log.warning("no playable copy of recording %s: %s", recording.pk, exc)
+                return None
+            note = _(
+                "原始视频为 %(codec)s 编码，浏览器不能直接播放；本副本由系统转为 H.264 供在线播放，"
+                "原始记录未作任何改动。"
+            ) % {"codec": info.video_codec_name}
+            return services.derived_file_add(
+                actor=None,
+                recording=recording,
+                kind=DerivedKind.TRANSCODE,
+                chunks=_chunks(target),
+                content_type="video/mp4",
+                tool=PLAYABLE_TOOL,
+                note=note,
+            )

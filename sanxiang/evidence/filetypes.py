@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from sanxiang.core.text import text_problem
+
 from .models import MediaKind
 
 
@@ -97,6 +99,8 @@ def filename_problem(name: str) -> str | None:
         return _("文件名过长（最多200个字符）。")
     if name != unicodedata.normalize("NFC", name):
         return _("文件名编码不规范。")
+    if text_problem(name):  # NUL, other controls, and right-to-left overrides (exe.jpg tricks)
+        return _("文件名不能包含路径、控制字符或特殊符号。")
     if _FORBIDDEN_NAME.search(name) or name in (".", "..") or name.startswith((".", "-")):
         return _("文件名不能包含路径、控制字符或特殊符号。")
     if name != name.strip():

@@ -11,6 +11,7 @@ two runs.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -24,6 +25,11 @@ from sanxiang.ledger.services import ledger_append
 CHANGED = "changed"
 MISSING = "missing"
 UNTRACKED = "untracked"
+NEWER_VERSION = "newer-version"  # object storage: the key serves another version (ADR 0180)
+DELETE_MARKER = "delete-marker"  # object storage: a delete marker hides the original
+
+#: The ledger action that records originals removed by an approved disposal (ADR 0130).
+DISPOSAL_ACTION = "archive.destroy"
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class FixityReport:
     bytes_checked: int = 0
     problems: list[FixityProblem] = field(default_factory=list)
     elapsed_seconds: float = 0.0
+    disposed: int = 0  # tracked originals gone by a recorded disposal, not missing
 
     @property
     def ok(self) -> bool:
@@ -70,6 +77,11 @@ class FixityReport:
                 "p": len(self.problems),
             }
         ]
+        if self.disposed:
+            lines.append(
+                _("另有 %(n)s 个原件已按批准的档案销毁决定删除（账本有记录），不属于缺失。")
+                % {"n": self.disposed}
+            )
         lines += [f"[{p.kind}] {p.local_path or p.path} — {p.message}" for p in self.problems]
         return "\n".join(lines)
 
@@ -102,6 +114,20 @@ def tracked_blobs() -> Iterator[TrackedBlob]:
             yield TrackedBlob(path, sha256, sm3, None, f"publicity.annualreport:{pk}")
 
 
+def destroyed_by_decision() -> set[str]:
+    """Paths of originals removed by an approved disposal, read from the ledger: each
+    ``archive.destroy`` event lists them (ADR 0130). A blob missing for any other reason is
+    still reported."""
+    from sanxiang.ledger.models import LedgerEntry
+
+    paths: set[str] = set()
+    for body in LedgerEntry.objects.filter(action=DISPOSAL_ACTION).values_list("body", flat=True):
+        details = json.loads(body).get("details") or {}
+        paths.update(o.get("path", "") for o in details.get("originals") or [])
+    paths.discard("")
+    return paths
+
+
 def _matches(blob: TrackedBlob, actual: tuple[str, str, int]) -> bool:
     sha256, sm3, size = actual
     return (sha256, sm3) == (blob.sha256, blob.sm3) and blob.size in (None, size)
@@ -118,6 +144,7 @@ def fixity_report() -> FixityReport:
     report = FixityReport()
     known: set[str] = set()
     verified: dict[str, tuple[str, str, int] | None] = {}
+    gone = destroyed_by_decision()
     for blob in tracked_blobs():
         known.add(blob.path)
         if blob.path not in verified:
@@ -125,10 +152,13 @@ def fixity_report() -> FixityReport:
                 verified[blob.path] = blobstore.blob_hash(blob.path)
                 report.checked += 1
                 report.bytes_checked += verified[blob.path][2]
+                _version_problem(report, blob)
             else:
                 verified[blob.path] = None
         actual = verified[blob.path]
-        if actual is None:
+        if actual is None and blob.path in gone:
+            report.disposed += 1
+        elif actual is None:
             report.problems.append(
                 FixityProblem(
                     MISSING,
@@ -164,9 +194,42 @@ def fixity_report() -> FixityReport:
     return report
 
 
+def _version_problem(report: FixityReport, blob: TrackedBlob) -> None:
+    """Object storage: the original (the pinned version) is intact, but the key now serves a
+    newer version or a delete marker — someone wrote or deleted under it. Never served;
+    reported."""
+    found = blobstore.blob_version_problem(blob.path)
+    if found == "newer":
+        report.problems.append(
+            FixityProblem(
+                NEWER_VERSION,
+                blob.path,
+                blob.owner,
+                _("对象存储中同一键下出现了较新的版本（%(o)s）：原件版本未变，系统只提供原件版本。")
+                % {"o": blob.owner},
+            )
+        )
+    elif found == "deleted":
+        report.problems.append(
+            FixityProblem(
+                DELETE_MARKER,
+                blob.path,
+                blob.owner,
+                _("对象存储中该键被加了删除标记（%(o)s）：原件版本仍在，系统只提供原件版本。")
+                % {"o": blob.owner},
+            )
+        )
+
+
 def fixity_check(*, actor=None) -> FixityReport:
     """Run :func:`fixity_report` and record the run (and what it found) in the ledger."""
     report = fixity_report()
+    fixity_record(report, actor=actor)
+    return report
+
+
+def fixity_record(report: FixityReport, *, actor=None) -> None:
+    """The ledger event of one fixity run."""
     ledger_append(
         actor=actor,
         action="evidence.fixity",
@@ -179,4 +242,3 @@ def fixity_check(*, actor=None) -> FixityReport:
             "problems_total": len(report.problems),
         },
     )
-    return report

@@ -8,11 +8,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.core.forms import DateInput
+from sanxiang.catalog.stages import Stage
+from sanxiang.core.forms import ApprovalDecisionForm, DateInput, PeoplePicker
 from sanxiang.org.models import Agency, Staff
 from sanxiang.org.roles import Role
 
-from .models import Activity, Confidentiality, RecordingDevice, RetrievalScope
+from .models import Activity, Confidentiality, Recording, RecordingDevice, RetrievalScope
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -49,6 +50,7 @@ class DeviceForm(forms.ModelForm):
 
 
 ACTIVITY_CHOICES = [("", _("（未指定）")), *Activity.choices]
+STAGE_CHOICES = [("", _("（未指定）")), *Stage.choices]
 
 
 class RecordingMetadataForm(forms.Form):
@@ -56,18 +58,15 @@ class RecordingMetadataForm(forms.Form):
     activity = forms.ChoiceField(
         label=_("记录的执法活动"), choices=ACTIVITY_CHOICES, required=False
     )
-    subject = forms.CharField(
-        label=_("关联对象"),
-        max_length=100,
-        required=False,
-        help_text=_("写作“类型:编号”，如 registry.coalmine:12（煤矿）"),
-    )
-    stage = forms.CharField(label=_("关联环节"), max_length=60, required=False)
+    # The subject comes with the link from the inspection, case or mine page (hidden, picked
+    # there, never typed); the page says in words what it is.
+    subject = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+    stage = forms.ChoiceField(label=_("关联环节"), choices=STAGE_CHOICES, required=False)
     device = forms.ModelChoiceField(
         label=_("记录设备"), queryset=RecordingDevice.objects.none(), required=False
     )
     officers = forms.ModelMultipleChoiceField(
-        label=_("执法人员"), queryset=Staff.objects.none(), required=False
+        label=_("执法人员"), queryset=Staff.objects.none(), required=False, widget=PeoplePicker
     )
     started_at = forms.DateTimeField(label=_("开始时间"), required=False, widget=DateTimeInput())
     ended_at = forms.DateTimeField(label=_("结束时间"), required=False, widget=DateTimeInput())
@@ -107,18 +106,13 @@ class CustodianForm(forms.Form):
         self.fields["custodian"].queryset = Staff.objects.restrict(user).with_role(Role.CUSTODIAN)
 
 
-class ConfidentialityForm(forms.Form):
-    level = forms.ChoiceField(label=_("密级"), choices=Confidentiality.choices)
-    reason = forms.CharField(label=_("理由"), max_length=300)
-
-
 def _default_until():
     return timezone.localtime() + datetime.timedelta(days=7)
 
 
 class RetrievalRequestForm(forms.Form):
-    recording = forms.IntegerField(
-        label=_("音像记录编号"), min_value=1, help_text=_("如 YX00000012 填 12")
+    recording = forms.CharField(
+        label=_("音像记录编号"), max_length=20, help_text=_("如 YX00000012")
     )
     purpose = forms.CharField(
         label=_("调阅事由"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
@@ -127,14 +121,20 @@ class RetrievalRequestForm(forms.Form):
     valid_from = forms.DateTimeField(label=_("调阅起始"), widget=DateTimeInput())
     valid_until = forms.DateTimeField(label=_("调阅截止"), widget=DateTimeInput())
 
+    def __init__(self, *args, chosen: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if chosen:  # asked for from the recording's page: the number is not typed again
+            self.fields["recording"].widget = forms.HiddenInput()
 
-class RetrievalDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("审批意见"),
-        choices=[("approve", _("批准")), ("refuse", _("不予批准"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+    def clean_recording(self) -> int:
+        text = self.cleaned_data["recording"].strip()
+        pk = Recording.pk_from_number(text) or (int(text) if text.isdigit() else None)
+        if not pk or pk > 2**63 - 1:
+            raise forms.ValidationError(_("请填写音像记录编号，如 YX00000012。"))
+        return pk
+
+
+RetrievalDecisionForm = ApprovalDecisionForm
 
 
 class AlertAcknowledgeForm(forms.Form):

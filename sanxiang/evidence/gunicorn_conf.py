@@ -37,5 +37,27 @@ def larger_body_reads() -> bool:
     return True
 
 
+def steady_large_buffers() -> bool:
+    """glibc raises its mmap threshold each time a large block is freed, after which the
+    8 MiB part buffers of object-storage uploads (ADR 0181) come from per-thread heaps that are
+    never given back: the worker's RSS creeps up. A fixed threshold keeps such buffers mmapped
+    (returned on free) and two arenas keep the helper threads from multiplying heaps."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        m_mmap_threshold, m_arena_max = -3, -8
+        return bool(libc.mallopt(m_mmap_threshold, 1024 * 1024)) and bool(
+            libc.mallopt(m_arena_max, 2)
+        )
+    except (OSError, AttributeError):
+        return False
+
+
 def post_worker_init(worker) -> None:
     larger_body_reads()
+    steady_large_buffers()

@@ -28,6 +28,7 @@ import binascii
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -40,6 +41,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sanxiang.core import blobstore
+from sanxiang.core.health import count_upload
 
 from . import services
 from .conf import setting
@@ -50,6 +52,7 @@ CHECKSUM_ALGORITHMS = ("sha1", "sha256", "sm3")
 _ALGORITHM_NAMES = {"sha256": "SHA-256", "sm3": "SM3"}
 READ_SIZE = 1024 * 1024
 
+log = logging.getLogger(__name__)
 _states: dict[str, blobstore.DualHasher] = {}
 _states_lock = threading.Lock()
 
@@ -119,6 +122,8 @@ def _state_drop(upload_id: str) -> None:
 
 def discard_files(upload_id: str) -> None:
     _state_drop(upload_id)
+    with contextlib.suppress(Exception):
+        blobstore.discard_staged(partial_path(upload_id))
     for path in (partial_path(upload_id), _lock_path(upload_id)):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
@@ -218,10 +223,15 @@ def upload_append(
                 return AppendResult(upload, 0, False)
             os.fdatasync(handle.fileno())
         new_offset = upload.offset + written
+        count_upload(written)
         with transaction.atomic():
             Upload.objects.filter(pk=upload.pk, offset=upload.offset).update(offset=new_offset)
         upload.offset = new_offset
         _state_put(upload.pk, state)
+        try:  # object storage: complete parts go ahead in the background (ADR 0181)
+            blobstore.ship_staged_parts(path, sha256=upload.declared_sha256, offset=new_offset)
+        except Exception as exc:  # the completion sends whatever is missing
+            log.warning("shipping staged parts failed: %s", type(exc).__name__)
         if new_offset == upload.length:
             return AppendResult(_complete(upload), written, True)
         return AppendResult(upload, written, False)

@@ -9,13 +9,21 @@ are separate objects pointing to the recording they come from.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.core.querysets import RestrictedManager
+from sanxiang.core.confidentiality import Confidentiality
+from sanxiang.core.querysets import (
+    CHANGE,
+    VIEW,
+    RestrictedManager,
+    RestrictedQuerySet,
+    user_scope_path,
+)
 from sanxiang.org.models import Agency
 
 
@@ -38,15 +46,6 @@ class MediaKind(models.TextChoices):
     AUDIO = "audio", _("音频")
     PHOTO = "photo", _("照片")
     SCAN = "scan", _("扫描件")
-
-
-class Confidentiality(models.TextChoices):
-    """JL-ARC-2: records with secrets or personal data are kept under stricter permissions."""
-
-    ORDINARY = "ordinary", _("普通")
-    PERSONAL = "personal", _("含个人信息")
-    TRADE_SECRET = "trade_secret", _("商业秘密")
-    STATE_SECRET = "state_secret", _("国家秘密")
 
 
 class RecordingDevice(models.Model):
@@ -179,6 +178,14 @@ class Recording(models.Model):
     @property
     def number(self) -> str:
         return f"YX{self.pk:08d}"
+
+    @staticmethod
+    def pk_from_number(text: str) -> int | None:
+        """``YX00000012`` (or ``yx12``) → 12; ``None`` when ``text`` is not a recording number."""
+        text = text.strip()
+        if len(text) > 2 and text[:2].upper() == "YX" and text[2:].isdigit() and len(text) <= 14:
+            return int(text[2:])
+        return None
 
     @property
     def is_secret(self) -> bool:
@@ -331,17 +338,37 @@ class RetrievalStatus(models.TextChoices):
     REFUSED = "refused", _("不予批准")
 
 
+class RetrievalQuerySet(RestrictedQuerySet):
+    def restrict(self, user: Any, action: str = VIEW) -> RetrievalQuerySet:
+        """Requests naming a recording in the user's agency scope (by the number asked for: a
+        request is linked to its recording only when it is decided, ADR 0065)."""
+        if action not in (VIEW, CHANGE):
+            raise ValueError(f"unknown action {action!r}")
+        if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        if user_scope_path(user) is None:
+            return self.none()
+        return self.filter(requested_id__in=Recording.objects.restrict(user, action).values("pk"))
+
+
 class RetrievalRequest(models.Model):
     """A retrieval request (调阅审批, JL-USE-2): who, which record, why, how, until when.
 
-    Approval is valid only inside ``[valid_from, valid_until]``; expiry needs no action, it is a
-    function of the time (like a certificate's validity).
+    A request names a record by its number (``requested_id``), whether or not such a record
+    exists or the requester may know of it; the request looks exactly the same either way, and
+    is linked to the recording (``recording``) only by the decision of an approver in the
+    recording's scope (ADR 0065). Approval is valid only inside ``[valid_from, valid_until]``;
+    expiry needs no action, it is a function of the time (like a certificate's validity).
     """
 
-    scope_path_lookup = "recording__agency__path"
-
+    requested_id = models.BigIntegerField(_("申请调阅的记录号"), db_index=True)
     recording = models.ForeignKey(
-        Recording, verbose_name=_("音像记录"), on_delete=models.PROTECT, related_name="retrievals"
+        Recording,
+        verbose_name=_("音像记录"),
+        on_delete=models.PROTECT,
+        related_name="retrievals",
+        null=True,
+        blank=True,
     )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -371,7 +398,7 @@ class RetrievalRequest(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(RetrievalQuerySet)()
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -379,7 +406,12 @@ class RetrievalRequest(models.Model):
         verbose_name_plural = _("调阅申请")
 
     def __str__(self) -> str:
-        return f"{self.requester} → {self.recording}"
+        return f"{self.requester} → {self.number}"
+
+    @property
+    def number(self) -> str:
+        """The record number asked for, as people write it (YX00000012)."""
+        return f"YX{self.requested_id:08d}"
 
     def is_active_at(self, moment: datetime.datetime | None = None) -> bool:
         moment = moment or timezone.now()

@@ -137,7 +137,7 @@ def require_covering_recordings(
                 "recordings": [
                     _(
                         "本环节须全过程音像记录，缺少覆盖 %(start)s 至 %(end)s 的记录：%(missing)s"
-                        "（JL-AV-2）。请上传并关联相应的音像记录后再完成本环节。"
+                        "（《实施办法》四（二）2）。请上传并关联相应的音像记录后再完成本环节。"
                     )
                     % {
                         "start": _local(window.start),

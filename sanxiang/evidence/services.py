@@ -22,7 +22,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from sanxiang.core import blobstore
+from sanxiang.core.confidentiality import state_secret_refusal
 from sanxiang.core.language import in_legal_language
+from sanxiang.core.periods import period_errors
 from sanxiang.core.permissions import in_scope, is_superuser, require_role, require_scope
 from sanxiang.core.validation import apply_changes, clean_and_save
 from sanxiang.core.workdays import day_status
@@ -212,6 +214,9 @@ def _clean_metadata(
         level = str(data["confidentiality"] or Confidentiality.ORDINARY).strip()
         if level not in Confidentiality.values:
             err("confidentiality", _("未知的密级。"))
+        elif level == Confidentiality.STATE_SECRET and current is None:
+            # ADR 0128: state-secret content is never uploaded; register the original instead.
+            err("confidentiality", state_secret_refusal())
         values["confidentiality"] = level
     if "underground" in data:
         raw = data["underground"]
@@ -283,11 +288,13 @@ def _clean_metadata(
         device = final("device")
         day = timezone.localdate(started) if started else timezone.localdate()
         if device is None:
-            err("device", _("井下音像记录须注明所用的防爆记录设备（JL-AV-1）。"))
+            err("device", _("井下音像记录须注明所用的防爆记录设备（《实施办法》四（二）1）。"))
         elif not device.underground_ready_on(day):
             err(
                 "device",
-                _("井下只能使用防爆且煤安证在有效期内的记录设备（JL-AV-1）：%(d)s 不符合。")
+                _(
+                    "井下只能使用防爆且煤安证在有效期内的记录设备（《实施办法》四（二）1）：%(d)s 不符合。"
+                )
                 % {"d": device},
             )
     return values, errors
@@ -350,9 +357,10 @@ def _create_recording(
 
 
 def _enqueue_derivatives(recording_pk: int) -> None:
-    from .tasks import make_thumbnail
+    from .tasks import make_playable_copy, make_thumbnail
 
     make_thumbnail.enqueue(recording_pk)
+    make_playable_copy.enqueue(recording_pk)
 
 
 @transaction.atomic
@@ -723,40 +731,48 @@ def upload_complete(*, upload: Upload, blob: blobstore.BlobRef) -> Upload:
 # --- retrieval approval (JL-USE-2) -------------------------------------------------------------
 
 
+MAX_RECORD_NUMBER = 2**63 - 1
+
+
 @transaction.atomic
 def retrieval_request_create(
     *,
     actor: Staff,
-    recording: Recording,
     purpose: str,
     scope: str,
     valid_from: datetime.datetime,
     valid_until: datetime.datetime,
+    recording: Recording | None = None,
+    number: int | None = None,
 ) -> RetrievalRequest:
-    """JL-USE-2: ask to view or download a recording for a stated purpose and period."""
+    """JL-USE-2: ask to view or download a recording, named by ``number`` (or ``recording``),
+    for a stated purpose and period.
+
+    Anyone may name any number (ADR 0021), so the answer must not tell whether it exists or
+    what it is (ADR 0065): the checks here depend only on what the requester wrote, the row
+    names the number and is linked to a recording only when an approver decides, and its
+    ledger event is the same either way. Whether a state secret may be downloaded is settled
+    by the approval (:func:`retrieval_decide`), not here."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("请先登录。"))
+    requested_id = recording.pk if recording is not None else number
     errors: dict[str, list[str]] = {}
+    if not isinstance(requested_id, int) or not 1 <= requested_id <= MAX_RECORD_NUMBER:
+        errors["recording"] = [_("请填写音像记录编号（YX 后的数字）。")]
+        requested_id = None
     purpose = (purpose or "").strip()
     if not purpose:
         errors["purpose"] = [_("请说明调阅事由。")]
     if scope not in RetrievalScope.values:
         errors["scope"] = [_("请选择调阅方式。")]
-    elif scope == RetrievalScope.DOWNLOAD and not access_rules.may_download_at_all(recording):
-        errors["scope"] = [_("涉及国家秘密的音像记录只能在线查看，不能下载（JL-ARC-2）。")]
-    now = timezone.now()
-    if valid_from and valid_until:
-        if valid_until <= valid_from:
-            errors["valid_until"] = [_("调阅截止时间应晚于起始时间。")]
-        elif valid_until <= now:
-            errors["valid_until"] = [_("调阅截止时间已过。")]
-        longest = datetime.timedelta(days=setting("SANXIANG_EVIDENCE_MAX_RETRIEVAL_DAYS"))
-        if valid_until - valid_from > longest:
-            errors.setdefault("valid_until", []).append(
-                _("调阅期限最长 %(d)s 天。") % {"d": longest.days}
-            )
+    errors |= period_errors(
+        valid_from,
+        valid_until,
+        longest_days=setting("SANXIANG_EVIDENCE_MAX_RETRIEVAL_DAYS"),
+        verb=_("调阅"),
+    )
     retrieval = RetrievalRequest(
-        recording=recording,
+        requested_id=requested_id or 0,
         requester=actor,
         purpose=purpose,
         scope=scope,
@@ -768,7 +784,7 @@ def retrieval_request_create(
         actor=actor,
         action="retrieval.request",
         obj=retrieval,
-        details={"recording_id": recording.pk, "scope": scope},
+        details={"recording_id": requested_id, "scope": scope},
     )
     return retrieval
 
@@ -777,13 +793,14 @@ def retrieval_request_create(
 def retrieval_decide(
     *, actor: Staff, retrieval: RetrievalRequest, approve: bool, note: str = ""
 ) -> RetrievalRequest:
-    """JL-USE-2: the custodian or the head approves or refuses (secrets: the head only)."""
-    retrieval = (
-        RetrievalRequest.objects.select_for_update()
-        .select_related("recording__agency")
-        .get(pk=retrieval.pk)
-    )
-    recording = retrieval.recording
+    """JL-USE-2: the custodian or the head approves or refuses (secrets: the head only).
+
+    The decision links the request to the recording it names. JL-ARC-2: a download of a
+    state-secret record is approved as viewing only (its content never leaves as a file)."""
+    retrieval = RetrievalRequest.objects.select_for_update().get(pk=retrieval.pk)
+    recording = Recording.objects.select_related("agency").filter(pk=retrieval.requested_id).first()
+    if recording is None:
+        raise ValidationError({"recording": [_("没有该编号的音像记录，无从审批。")]})
     require_role(actor, access_rules.approver_roles(recording), _("审批调阅申请"))
     require_scope(actor, recording.agency)
     if retrieval.requester_id == actor.pk:
@@ -793,6 +810,20 @@ def retrieval_decide(
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": [_("不予批准时请说明理由。")]})
+    details: dict[str, Any] = {
+        "recording_id": recording.pk,
+        "requester_id": retrieval.requester_id,
+        "valid_until": retrieval.valid_until.isoformat(),
+    }
+    if (
+        approve
+        and retrieval.scope == RetrievalScope.DOWNLOAD
+        and not access_rules.may_download_at_all(recording)
+    ):
+        retrieval.scope = RetrievalScope.VIEW
+        details["scope_narrowed"] = RetrievalScope.VIEW
+        note = (note + " " if note else "") + _("涉密记录只能在线查看，已按查看批准。")
+    retrieval.recording = recording
     retrieval.status = RetrievalStatus.APPROVED if approve else RetrievalStatus.REFUSED
     retrieval.decided_by = actor
     retrieval.decided_at = timezone.now()
@@ -802,11 +833,7 @@ def retrieval_decide(
         actor=actor,
         action="retrieval.approve" if approve else "retrieval.refuse",
         obj=retrieval,
-        details={
-            "recording_id": recording.pk,
-            "requester_id": retrieval.requester_id,
-            "valid_until": retrieval.valid_until.isoformat(),
-        },
+        details=details,
     )
     return retrieval
 

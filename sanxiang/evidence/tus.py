@@ -12,7 +12,8 @@ stream in chunks (``request.body`` is never touched, so nothing is held in memor
 * ``GET     /evidence/tus/<id>/receipt``  the signed receipt of a completed upload
 
 Authentication: a bearer API token (``Authorization: Bearer sx_…``, for the CLI at docking
-stations) or the browser session. CSRF is waived only for token requests; session requests
+stations) with the ``upload`` scope, or the browser session. A device token acts as the
+device's keeper and always names its own device (ADR 0075). CSRF is waived only for token requests; session requests
 must carry the CSRF token as usual. An upload belongs to the person who created it: anyone
 else gets 404 for it, whatever their role.
 
@@ -42,7 +43,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from sanxiang.api.tokens import api_token_authenticate
+from sanxiang.api.tokens import UPLOAD_SCOPE, api_token_lookup, bind_device_metadata
 from sanxiang.core.audit import audit_context
 from sanxiang.core.validation import error_dict
 
@@ -91,10 +92,12 @@ def _authenticate(request: HttpRequest):
     """(user, via token?) — or (None, False). Session requests must pass CSRF."""
     match = _BEARER.match(request.headers.get("Authorization", ""))
     if match:
-        user = api_token_authenticate(match.group(1))
-        if user is not None:
-            request.user = user
-        return user, True
+        found = api_token_lookup(match.group(1))
+        if found is None or not found.allows(UPLOAD_SCOPE):
+            return None, True
+        request.user = found.staff
+        request.api_token = found.token
+        return found.staff, True
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         if request.method not in ("GET", "HEAD", "OPTIONS") and _csrf_failure(request):
@@ -208,6 +211,7 @@ def tus_collection(request: HttpRequest, user) -> HttpResponse:
     if _int_header(request, "Content-Length"):
         return _problem(400, _("创建上传任务时请求体应为空（不支持 creation-with-upload）。"))
     metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
+    metadata = bind_device_metadata(getattr(request, "api_token", None), metadata)
     upload = services.upload_create(actor=user, length=length, metadata=metadata)
     return _response(
         201,

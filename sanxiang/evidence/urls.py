@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import tus, views
+from . import tus, upload_views, views
 
 app_name = "evidence"
 urlpatterns = [
     path("", views.recording_list, name="recording_list"),
-    path("recordings/new/", views.recording_upload, name="recording_upload"),
+    path("recordings/new/", upload_views.recording_upload, name="recording_upload"),
+    path("recordings/new/form/", views.recording_upload_form, name="recording_upload_form"),
     path("recordings/<int:pk>/", views.recording_detail, name="recording_detail"),
     path("recordings/<int:pk>/edit/", views.recording_edit, name="recording_edit"),
     path("recordings/<int:pk>/custodian/", views.recording_custodian, name="recording_custodian"),
@@ -26,6 +27,10 @@ urlpatterns = [
     path("alerts/", views.alert_list, name="alert_list"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
     path("uploads/", views.upload_list, name="upload_list"),
+    path("uploads/check", upload_views.upload_check, name="upload_check"),
+    path(
+        "uploads/<str:upload_id>/recording", upload_views.upload_recording, name="upload_recording"
+    ),
     path("receipt-keys.txt", views.receipt_keys, name="receipt_keys"),
     path("tus/", tus.tus_collection, name="tus_collection"),
     path("tus/<str:upload_id>", tus.tus_upload, name="tus_upload"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sanxiang.core import blobstore
+from sanxiang.core.forms import ConfidentialityForm
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import clean_text, paginate
 from sanxiang.core.lookups import get_or_404
@@ -28,10 +29,9 @@ from sanxiang.ledger.selectors import object_history
 from sanxiang.org.roles import Role
 
 from . import access as access_rules
-from . import selectors, services, watermark
+from . import derivatives, selectors, services, viewing, watermark
 from .forms import (
     AlertAcknowledgeForm,
-    ConfidentialityForm,
     CustodianForm,
     DeviceForm,
     RecordingMetadataForm,
@@ -42,6 +42,7 @@ from .forms import (
 )
 from .models import Activity, DerivedKind, MediaKind, RetrievalScope
 from .playback import ranged_response
+from .subjects import stage_label, subject_describe, subject_from_reference
 
 SECTION = "evidence"
 
@@ -78,35 +79,46 @@ def recording_list(request):
 @login_required
 def recording_detail(request, pk: int):
     recording = get_or_404(selectors.recording_get, user=request.user, pk=pk)
-    decision = access_rules.access_for(request.user, recording)
-    if decision.view:
-        decision = services.recording_access(
-            actor=request.user, recording=recording, mode=access_rules.VIEW
-        )
+    decision = viewing.recording_view(actor=request.user, recording=recording)
+    playable = derivatives.playable_copy(recording) if decision.view else None
+    unplayable = derivatives.unplayable_info(recording) if decision.view and not playable else None
     may_edit = services.may_edit_recording(request.user, recording)
     is_custody = _is_custody(request.user) and in_scope(request.user, recording.agency)
+    shown = selectors.recording_shown(request.user, recording)
     return render(
         request,
         "evidence/recording_detail.html",
         {
             "section": SECTION,
             "recording": recording,
-            "title": selectors.title_for(request.user, recording),
+            "title": shown.title,
+            "original_name": shown.original_name,
             "access": decision,
             "officers": recording.officers.all(),
             "derived": selectors.derived_list(recording=recording) if decision.view else [],
+            "playable": playable,
+            "unplayable": unplayable,
             "may_edit": may_edit,
             "is_custody": is_custody,
             "history": object_history(recording),
             "watermarked": recording.content_type in watermark.WATERMARKABLE,
-            "my_requests": recording.retrievals.filter(requester=request.user),
+            "my_requests": selectors.my_retrievals(user=request.user, recording=recording),
+            "subject": subject_describe(
+                user=request.user,
+                subject_type=recording.subject_type,
+                subject_id=recording.subject_id,
+            ),
+            "stage": stage_label(recording.stage),
         },
     )
 
 
-def _refused(decision) -> HttpResponse:
-    response = render_refusal(decision.reason)
-    return response
+def _refused(request, recording, decision) -> HttpResponse:
+    """403 with the reason — or, to whoever may not even see the record's metadata, the same
+    404 as for a number that does not exist (the refusal is in the ledger either way)."""
+    if not selectors.metadata_visible(request.user, recording):
+        raise Http404
+    return render_refusal(decision.reason)
 
 
 def render_refusal(reason: str) -> HttpResponse:
@@ -118,21 +130,29 @@ def render_refusal(reason: str) -> HttpResponse:
 @login_required
 @require_GET
 def recording_stream(request, pk: int):
-    """Range requests for playback (206 Partial Content), after the access check (JL-USE-2)."""
+    """Range requests for playback (206 Partial Content), after the access check (JL-USE-2).
+
+    ``?copy=<id>`` plays a derived copy (the H.264 copy of an H.265 original) under the same
+    check. The first range of a playback is one 播放 in the ledger (ADR 0091).
+    """
     recording = get_or_404(selectors.recording_for_request, pk=pk)
+    derived = None
+    copy_id = request.GET.get("copy", "")
+    if copy_id:
+        if not copy_id.isdigit() or len(copy_id) > 12:
+            raise Http404
+        derived = get_object_or_404(recording.derived.all(), pk=int(copy_id))
     range_header = request.headers.get("Range")
-    decision = services.recording_access(
-        actor=request.user,
-        recording=recording,
-        mode=access_rules.STREAM,
-        detail={"range": (range_header or "")[:60]},
+    decision = viewing.recording_play(
+        actor=request.user, recording=recording, range_header=range_header, derived=derived
     )
     if not decision.view:
-        return _refused(decision)
+        return _refused(request, recording, decision)
+    source = derived or recording
     return ranged_response(
-        path=recording.blob_path,
-        size=recording.size,
-        content_type=recording.content_type,
+        path=source.blob_path,
+        size=source.size,
+        content_type=source.content_type,
         range_header=range_header,
     )
 
@@ -156,7 +176,7 @@ def recording_download(request, pk: int):
         detail={"derived": derived.pk} if derived else {},
     )
     if not decision.download:
-        return _refused(decision)
+        return _refused(request, recording, decision)
     filename = recording.original_name
     if derived is not None:
         filename = f"{derived.get_kind_display()}-{recording.number}"
@@ -190,9 +210,18 @@ def _metadata_from_form(data: dict) -> dict:
 
 
 @login_required
-def recording_upload(request):
-    """A browser upload for photos, scans and short clips (the form's file is spooled to disk)."""
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+def recording_upload_form(request):
+    """A plain form upload for photos, scans and short clips, for browsers without JavaScript
+    (the form's file is spooled to disk); the upload page itself is upload_views.py."""
+    subject = subject_from_reference(
+        user=request.user, reference=request.POST.get("subject") or request.GET.get("subject", "")
+    )
+    initial = {"subject": subject.reference} if subject else {}
+    if subject and request.GET.get("activity") in Activity.values:
+        initial["activity"] = request.GET["activity"]
+    form = UploadForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
 
     def call(data):
         upload = data["file"]
@@ -213,8 +242,9 @@ def recording_upload(request):
         call=call,
         success_url=lambda r: reverse("evidence:recording_detail", args=[r.pk]),
         success_message=_("已上传并校验。"),
-        title=_("上传音像记录或文件证据"),
-        cancel_url=reverse("evidence:recording_list"),
+        title=_("上传音像记录或文件证据（普通表单）")
+        + (_("（关联%(subject)s）") % {"subject": subject} if subject else ""),
+        cancel_url=subject.url if subject else reverse("evidence:recording_upload"),
         section=SECTION,
         template="evidence/upload_form.html",
     )
@@ -239,6 +269,9 @@ def recording_edit(request, pk: int):
         "underground": recording.underground,
         "notes": recording.notes,
     }
+    current = subject_describe(
+        user=request.user, subject_type=recording.subject_type, subject_id=recording.subject_id
+    )
     form = RecordingMetadataForm(request.POST or None, initial=initial, user=request.user)
     return service_form_page(
         request,
@@ -248,7 +281,8 @@ def recording_edit(request, pk: int):
         ),
         success_url=lambda r: reverse("evidence:recording_detail", args=[r.pk]),
         success_message=_("已保存。"),
-        title=_("修改音像记录信息：%(n)s") % {"n": recording.number},
+        title=_("修改音像记录信息：%(n)s") % {"n": recording.number}
+        + (_("（关联%(subject)s）") % {"subject": current} if current else ""),
         cancel_url=reverse("evidence:recording_detail", args=[recording.pk]),
         section=SECTION,
     )
@@ -384,7 +418,7 @@ def retrieval_list(request):
     context = paginate(request, requests)
     context.update(
         section=SECTION,
-        pending=selectors.retrieval_pending_for(user=request.user),
+        pending_requests=selectors.retrieval_pending_for(user=request.user),
         now=timezone.now(),
     )
     return render(request, "evidence/retrieval_list.html", context)
@@ -393,22 +427,21 @@ def retrieval_list(request):
 @login_required
 def retrieval_create(request):
     now = timezone.localtime().replace(second=0, microsecond=0)
+    # Asked for from the recording's page: the number is carried, not typed. Nothing is looked
+    # up here, so the page is the same whether that number exists or not (ADR 0065).
+    asked = request.GET.get("recording", "")[:12]
+    chosen = f"YX{int(asked):08d}" if asked.isdigit() and int(asked) > 0 else ""
     initial = {
-        "recording": request.GET.get("recording", "")[:12],
+        "recording": chosen,
         "scope": RetrievalScope.VIEW,
         "valid_from": now,
         "valid_until": now + datetime.timedelta(days=7),
     }
-    form = RetrievalRequestForm(request.POST or None, initial=initial)
+    form = RetrievalRequestForm(request.POST or None, initial=initial, chosen=bool(chosen))
 
     def call(data):
-        try:
-            recording = selectors.recording_for_request(pk=data.pop("recording"))
-        except ObjectDoesNotExist:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError({"recording": [_("没有该编号的音像记录。")]}) from None
-        return services.retrieval_request_create(actor=request.user, recording=recording, **data)
+        number = data.pop("recording")
+        return services.retrieval_request_create(actor=request.user, number=number, **data)
 
     return service_form_page(
         request,
@@ -416,7 +449,8 @@ def retrieval_create(request):
         call=call,
         success_url=lambda r: reverse("evidence:retrieval_list"),
         success_message=_("已提交调阅申请，待保管人或负责人审批。"),
-        title=_("申请调阅音像记录"),
+        submit_label=_("提交调阅申请"),
+        title=_("申请调阅音像记录 %(n)s") % {"n": chosen} if chosen else _("申请调阅音像记录"),
         cancel_url=reverse("evidence:retrieval_list"),
         section=SECTION,
     )
@@ -440,9 +474,13 @@ def retrieval_decide(request, pk: int):
         success_url=lambda r: reverse("evidence:retrieval_list"),
         success_message=_("已审批。"),
         title=_("审批调阅申请：%(who)s 调阅 %(n)s（%(p)s）")
-        % {"who": retrieval.requester, "n": retrieval.recording.number, "p": retrieval.purpose},
+        % {"who": retrieval.requester, "n": retrieval.number, "p": retrieval.purpose},
         cancel_url=reverse("evidence:retrieval_list"),
         section=SECTION,
+        buttons=[
+            ("decision", "approve", _("批准"), "primary"),
+            ("decision", "refuse", _("不予批准"), "button secondary"),
+        ],
     )
 
 

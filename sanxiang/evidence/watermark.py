@@ -83,9 +83,13 @@ def _overlay_pdf(width_pt: float, height_pt: float, text: str) -> bytes:
     from weasyprint import HTML
 
     diagonal = math.hypot(width_pt, height_pt)
+    # The field is 1.5 diagonals square, turned about its centre: rows fill all of it, each
+    # long enough to cross it, so the turned text covers every corner of the page.
+    text_pt = sum(13 if ord(char) > 0x2E7F else 7.5 for char in text) + 26
+    line = " &nbsp; ".join([escape(text)] * (int(diagonal * 1.5 // text_pt) + 2))
     rows = "".join(
-        f'<div class="row" style="top:{i * 90}pt">{escape(text)} &nbsp; {escape(text)}</div>'
-        for i in range(int(diagonal // 90) + 2)
+        f'<div class="row" style="top:{i * 90}pt; left:{-(i % 2) * text_pt / 2}pt">{line}</div>'
+        for i in range(int(diagonal * 1.5 // 90) + 1)
     )
     html = f"""<html><head><style>
       @page {{ size: {width_pt}pt {height_pt}pt; margin: 0; }}
@@ -103,16 +107,24 @@ def _overlay_pdf(width_pt: float, height_pt: float, text: str) -> bytes:
 
 
 def watermark_pdf(data: bytes, text: str) -> tuple[bytes, str]:
-    """Every page of the PDF with an overlay carrying ``text``; (bytes, content type)."""
+    """Every page of the PDF with an overlay carrying ``text``; (bytes, content type).
+
+    One overlay per page size, stored once and drawn on every page of that size
+    (sanxiang.core.pdfoverlay), so a copy of a long volume stays the size of the original.
+    """
     from pypdf import PdfReader, PdfWriter
 
+    from sanxiang.core.pdfoverlay import overlay, page_as_form
+
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    forms = {}
     for page in writer.pages:
-        box = page.mediabox
-        overlay = PdfReader(
-            io.BytesIO(_overlay_pdf(round(float(box.width), 1), round(float(box.height), 1), text))
-        ).pages[0]
-        page.merge_page(overlay)
+        box = page.cropbox
+        size = (round(float(box.width), 1), round(float(box.height), 1))
+        if size not in forms:
+            mark = PdfReader(io.BytesIO(_overlay_pdf(*size, text))).pages[0]
+            forms[size] = page_as_form(writer, mark)
+        overlay(writer, page, forms[size])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), "application/pdf"

@@ -16,6 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from sanxiang.api.lookups import resolve
 from sanxiang.api.schemas import InputSchema
 from sanxiang.catalog.models import ViolationEntry
+from sanxiang.core.validation import expect_status
 from sanxiang.org.models import Staff
 from sanxiang.registry.models import CoalMine
 
@@ -34,15 +35,7 @@ router = Router(tags=["监察检查"])
 
 
 def expect(obj: Any, expected: str) -> None:
-    """Refuse a step whose client saw another state (a stale page, a repeated request)."""
-    if obj.status != expected:
-        raise ValidationError(
-            {
-                "expected_status": [
-                    f"对象当前状态为“{obj.get_status_display()}”，与请求中的 expected_status 不符，请刷新后重试。"
-                ]
-            }
-        )
+    expect_status(obj, expected, noun="对象")
 
 
 def _staff(request, ids: list[int], field: str) -> list[Staff]:
@@ -224,8 +217,8 @@ def create_draw(request, payload: DrawIn):
 @router.post("/draws/{draw_id}/exclusions", response={201: ExclusionOut}, summary="登记回避")
 def add_exclusion(request, draw_id: int, payload: ExclusionIn):
     draw = get_object_or_404(selectors.draw_list(user=request.user), pk=draw_id)
-    mine = resolve(CoalMine.objects.all(), payload.mine_id, "mine_id")
-    inspector = resolve(Staff.objects.all(), payload.inspector_id, "inspector_id")
+    mine = resolve(CoalMine.objects.restrict(request.user), payload.mine_id, "mine_id")
+    inspector = resolve(Staff.objects.restrict(request.user), payload.inspector_id, "inspector_id")
     return Status(
         201,
         services.draw_exclusion_add(
@@ -460,7 +453,7 @@ class CompleteIn(InputSchema):
     summary: str = Field(min_length=1, max_length=5000)
 
 
-class CloseIn(InputSchema):
+class InspectionCloseIn(InputSchema):
     expected_status: InspectionStatus
     result_summary: str = Field(min_length=1, max_length=2000)
 
@@ -539,7 +532,7 @@ def complete_inspection(request, inspection_id: int, payload: CompleteIn):
 
 
 @router.post("/inspections/{inspection_id}/close", response=InspectionOut, summary="办结检查")
-def close_inspection(request, inspection_id: int, payload: CloseIn):
+def close_inspection(request, inspection_id: int, payload: InspectionCloseIn):
     inspection = get_object_or_404(selectors.inspection_list(user=request.user), pk=inspection_id)
     expect(inspection, payload.expected_status)
     return services.inspection_close(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanxiang.catalog.models import CatalogKind
 from sanxiang.catalog.selectors import applicable_version
-from sanxiang.core.forms import DateInput
+from sanxiang.core.forms import DateInput, PeoplePicker
 from sanxiang.core.language import in_legal_language
 from sanxiang.org.models import Agency, Staff
 from sanxiang.org.roles import Role
@@ -45,7 +45,7 @@ def datetime_field(label, **kwargs) -> forms.DateTimeField:
 
 
 class OfficerChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+    widget = PeoplePicker
 
     def label_from_instance(self, obj: Staff) -> str:
         label = f"{obj.full_name or obj.username}（{obj.username}）"
@@ -209,7 +209,8 @@ class OpenInspectionForm(forms.Form):
     location = forms.CharField(label=_("检查地点"), max_length=200)
     party_present = forms.CharField(label=_("煤矿陪同人员"), max_length=200, required=False)
     identity_shown = forms.BooleanField(
-        label=_("已出示执法证、表明身份，并说明检查依据和理由（GS-MID-1）"), required=False
+        label=_("已出示执法证、表明身份，并说明检查依据和理由（《实施办法》三（二）1）"),
+        required=False,
     )
 
     def __init__(self, *args, plan=None, **kwargs):
@@ -264,3 +265,54 @@ class VerifyForm(forms.Form):
     verification = forms.ChoiceField(label=_("复查结果"), choices=Verification.choices)
     verified_on = forms.DateField(label=_("复查日期"), widget=DateInput())
     note = forms.CharField(label=_("复查情况"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- safety-supervision letters ------------------------------------------------------------------
+
+
+class FindingChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.entry_code} {obj.description.replace('【示例】', '')}：{obj.facts[:60]}"
+
+
+class LetterForm(forms.Form):
+    """Draft a 安全监管建议书 / 安全管理意见书 from findings of one inspection."""
+
+    addressee = forms.CharField(label=_("主送单位"), max_length=200)
+    findings = FindingChoiceField(
+        label=_("所依据的检查发现的问题"),
+        queryset=None,
+        widget=forms.SelectMultiple(
+            attrs={
+                "data-picker": "findings",
+                "data-placeholder": _("输入编码或内容搜索"),
+                "data-no-results": _("没有匹配的问题"),
+                "data-remove-title": _("移除"),
+            }
+        ),
+    )
+    recommendations = forms.CharField(
+        label=_("建议或意见"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("每条一行。"),
+    )
+
+    def __init__(self, *args, inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].queryset = inspection.findings.order_by("pk")
+
+
+class LetterReplyForm(forms.Form):
+    received_on = forms.DateField(label=_("收到回复日期"), widget=DateInput())
+    content = forms.CharField(
+        label=_("回复的主要内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachment = forms.FileField(label=_("回复文件（扫描件，可不上传）"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.pop("attachment", None)
+        if upload:
+            data["attachment"], data["attachment_name"] = upload.read(), upload.name
+        return data

@@ -257,6 +257,7 @@ class InspectionPlan(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["planned_start", "agency"])]  # statistics (ADR 0170)
         verbose_name = _("检查方案")
         verbose_name_plural = _("检查方案")
 
@@ -303,6 +304,8 @@ class Inspection(models.Model):
 
     class Meta:
         ordering = ["-inspected_on", "-pk"]
+        # the statistics (ADR 0170) count by date within an agency subtree
+        indexes = [models.Index(fields=["inspected_on", "agency"])]
         verbose_name = _("现场检查")
         verbose_name_plural = _("现场检查")
 
@@ -392,6 +395,7 @@ class OnsiteMeasure(models.Model):
 
     class Meta:
         ordering = ["inspection", "pk"]
+        indexes = [models.Index(fields=["due_on"])]  # statistics: time limits due (ADR 0170)
         verbose_name = _("现场处理措施")
         verbose_name_plural = _("现场处理措施")
 
@@ -401,3 +405,108 @@ class OnsiteMeasure(models.Model):
     @property
     def needs_follow_up(self) -> bool:
         return self.due_on is not None and not self.verification
+
+
+class LetterKind(models.TextChoices):
+    """The two letters an inspection may lead to; the values are document-type catalog codes."""
+
+    SUPERVISION_ADVICE = "supervision_advice", _("加强和改善安全监管建议书")
+    MANAGEMENT_OPINION = "management_opinion", _("安全管理意见书")
+
+
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", _("待负责人批准签发")
+    ISSUED = "issued", _("已签发，待回复")
+    REPLIED = "replied", _("已回复")
+    RETURNED = "returned", _("负责人未批准")
+
+
+class SafetyLetter(models.Model):
+    """A 加强和改善安全监管建议书 (to the local government or its safety department) or a
+    安全管理意见书 (to the mine), drafted by the inspection team from its findings, issued as a
+    numbered document on the head's approval, and followed until the addressee replies."""
+
+    scope_path_lookup = "inspection__agency__path"
+
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("现场检查"),
+        on_delete=models.PROTECT,
+        related_name="letters",
+    )
+    kind = models.CharField(_("文书种类"), max_length=30, choices=LetterKind.choices)
+    addressee = models.CharField(_("主送单位"), max_length=200)
+    findings = models.ManyToManyField(Finding, verbose_name=_("所依据的问题"), related_name="+")
+    problems = models.TextField(_("发现的问题"))
+    recommendations = models.TextField(_("建议或意见"))
+    reply_days = models.PositiveIntegerField(_("回复期限（日）"))
+    reply_due = models.DateField(_("回复期限至"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=LetterStatus.choices, default=LetterStatus.PENDING
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    drafted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    return_reason = models.CharField(_("未批准理由"), max_length=500, blank=True)
+    reply_received_on = models.DateField(_("收到回复日期"), null=True, blank=True)
+    reply_content = models.TextField(_("回复内容"), blank=True)
+    reply_attachment_name = models.CharField(_("回复附件"), max_length=200, blank=True)
+    reply_attachment_path = models.CharField(max_length=200, blank=True)
+    reply_attachment_sha256 = models.CharField(max_length=64, blank=True)
+    reply_attachment_sm3 = models.CharField(max_length=64, blank=True)
+    reply_recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["inspection", "pk"]
+        indexes = [models.Index(fields=["status", "reply_due"])]
+        verbose_name = _("安全监管建议书和安全管理意见书")
+        verbose_name_plural = _("安全监管建议书和安全管理意见书")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.addressee}）"
+
+
+class KeyMineFlag(models.Model):
+    """A head's flag: this mine is a key mine (重点监管) for the random-inspection draws committed
+    on or before ``expires_on`` (BZ-6, ADR 0171). The flag moves the mine into the key group of
+    the lawful 重点/一般 split; the draw's frozen inputs list every flag in force with its reason,
+    so a flag cannot quietly target a mine. Never edited: a new flag is a new row."""
+
+    scope_path_lookup = "agency__path"
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("标记机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    mine = models.ForeignKey(
+        CoalMine, verbose_name=_("煤矿"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("标记理由"), max_length=300)
+    expires_on = models.DateField(_("有效期至"))
+    flagged_by = models.ForeignKey(
+        User, verbose_name=_("标记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    flagged_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-flagged_at", "-pk"]
+        verbose_name = _("重点煤矿标记")
+        verbose_name_plural = _("重点煤矿标记")
+        indexes = [models.Index(fields=["mine", "expires_on"])]
+
+    def __str__(self) -> str:
+        return _("%(mine)s 列为重点监管煤矿（至%(day)s）") % {
+            "mine": self.mine,
+            "day": self.expires_on,
+        }

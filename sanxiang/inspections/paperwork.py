@@ -27,6 +27,7 @@ from sanxiang.catalog.models import CatalogKind, RemedyKind
 from sanxiang.catalog.selectors import applicable_version, stage_requirements
 from sanxiang.catalog.stages import Obligation, Stage
 from sanxiang.documents.models import Document, DocumentStatus
+from sanxiang.documents.rendering import render_html, render_pdf
 from sanxiang.documents.services import STANDARD_TEMPLATE, document_issue
 from sanxiang.ledger.services import object_type_of
 from sanxiang.org.models import Agency, Staff
@@ -51,6 +52,8 @@ TEMPLATES = {
     "inquiry_record": PDF + "record.html",
     "survey_record": PDF + "record.html",
     "hearing_record": PDF + "record.html",
+    "supervision_advice": PDF + "letter.html",
+    "management_opinion": PDF + "letter.html",
 }
 
 
@@ -93,6 +96,30 @@ def issue_document(
         content=content,
         subject=subject,
         template=TEMPLATES.get(type_code, STANDARD_TEMPLATE),
+    )
+
+
+def preview_document(
+    *, agency: Agency, type_code: str, content: dict[str, Any], as_html: bool = False
+) -> bytes | str:
+    """The document of ``type_code`` as it would be if issued now, for the signer to read first
+    (PDF, or the same layout as HTML to show in the page).
+
+    Nothing is numbered, stored or recorded: the number line says it is a preview.
+    """
+    doc_type = document_types(agency=agency, on=timezone.localdate()).get(type_code)
+    if doc_type is None:
+        raise ValidationError({"documents": [_("本单位适用的执法文书种类目录中没有该文书。")]})
+    render = render_html if as_html else render_pdf
+    return render(
+        TEMPLATES.get(type_code, STANDARD_TEMPLATE),
+        {
+            "agency": agency,
+            "title": doc_type.name,
+            "number": _("（预览稿，签发时编号）"),
+            "content": content,
+            "issued_on": timezone.localdate(),
+        },
     )
 
 
@@ -249,7 +276,7 @@ def require_complete(checklists: Iterable[StageChecklist], *, doing: str) -> Non
             problems.append(
                 _(
                     "未找到本单位适用的环节要求目录，无法核对“%(stage)s”环节的文书是否齐全"
-                    "（JL-TXT-3b）；请先在执法目录中公布环节要求。"
+                    "（《实施办法》四（一）3）；请先在执法目录中公布环节要求。"
                 )
                 % {"stage": checklist.label}
             )
@@ -263,7 +290,7 @@ def require_complete(checklists: Iterable[StageChecklist], *, doing: str) -> Non
         raise ValidationError(
             {
                 "documents": [
-                    _("文书不齐全，不能%(doing)s（JL-TXT-3b）：") % {"doing": doing}
+                    _("文书不齐全，不能%(doing)s（《实施办法》四（一）3）：") % {"doing": doing}
                     + "".join(problems)
                 ]
             }

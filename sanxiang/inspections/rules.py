@@ -24,7 +24,9 @@ def certificate_problem(officer: Staff, day: datetime.date) -> str | None:
     if any(c.validity_on(day) == CertificateValidity.VALID for c in certificates):
         return None
     if not certificates:
-        return _("%(name)s没有登记执法证，不能参加执法活动（GS-MID-1）。") % {"name": officer}
+        return _("%(name)s没有登记执法证，不能参加执法活动（《实施办法》三（二）1）。") % {
+            "name": officer
+        }
     latest = max(certificates, key=lambda c: (c.expires_on, c.pk))
     validity = latest.validity_on(day)
     detail = {
@@ -33,7 +35,7 @@ def certificate_problem(officer: Staff, day: datetime.date) -> str | None:
     }.get(validity, str(CertificateValidity(validity).label))
     return _(
         "%(name)s的执法证（证号 %(number)s）%(detail)s，在%(day)s不能出示有效执法证，"
-        "不能参加执法活动（GS-MID-1）。"
+        "不能参加执法活动（《实施办法》三（二）1）。"
     ) % {"name": officer, "number": latest.number, "detail": detail, "day": day}
 
 
@@ -54,3 +56,19 @@ def officers_present_problems(officers: Iterable[Staff], day: datetime.date) -> 
         if problem:
             problems.append(problem)
     return problems
+
+
+def certificate_withdrawn_problem(officer: Staff, day: datetime.date) -> str | None:
+    """BZ-3: an officer whose certificate is suspended (暂扣, e.g. after a failed annual review)
+    or revoked may not be assigned to on-site work; the reason in words, or None."""
+    from sanxiang.org.selectors import certificate_withdrawn
+
+    certificate = certificate_withdrawn(officer, day)
+    if certificate is None:
+        return None
+    return _("%(name)s的执法证（证号 %(number)s）%(state)s：%(reason)s，不能安排执法工作。") % {
+        "name": officer,
+        "number": certificate.number,
+        "state": certificate.get_status_display(),
+        "reason": certificate.status_reason or _("未说明"),
+    }

@@ -42,6 +42,17 @@ def inspection_team_ids(subject_id: str) -> set[int]:
     )
 
 
+def plan_team_ids(subject_id: str) -> set[int]:
+    """Who is on an inspection plan's team (for reading its documents, ADR 0123)."""
+    if not str(subject_id).isdigit():
+        return set()
+    return set(
+        InspectionPlan.officers.through.objects.filter(
+            inspectionplan_id=int(subject_id)
+        ).values_list("staff_id", flat=True)
+    )
+
+
 def enforcement_plan_list(*, user: Staff) -> QuerySet[EnforcementPlan]:
     return EnforcementPlan.objects.restrict(user).select_related("agency")
 
@@ -191,6 +202,16 @@ def follow_ups_due(*, user: Staff) -> QuerySet[OnsiteMeasure]:
         .select_related("inspection", "inspection__mine")
         .distinct()
         .order_by("due_on")
+    )
+
+
+def measures_with_time_limit(*, user: Staff) -> QuerySet[OnsiteMeasure]:
+    """Every time-limited on-site measure (整改期限) the user sees, with its inspection's agency:
+    the rectifications that supervision counts and follows (issue 16)."""
+    return (
+        OnsiteMeasure.objects.restrict(user)
+        .filter(due_on__isnull=False)
+        .select_related("inspection", "inspection__mine", "inspection__agency")
     )
 
 

@@ -58,7 +58,7 @@ from .models import (
     RelationKind,
     Verification,
 )
-from .signals import inspection_closed, onsite_measure_taken
+from .signals import inspection_closed, inspection_closing, onsite_measure_taken
 from .workflow import (
     HEADS,
     OFFICERS,
@@ -487,11 +487,16 @@ def _frozen_inputs(
         }
         for e in draw.exclusions.filter(inspector_id__in=inspector_ids, mine_id__in=mine_ids)
     ]
+    from .key_mines import flags_for_draw
+
+    key_flags = flags_for_draw(draw, mine_ids, today)  # BZ-6: heads' flags, published (ADR 0171)
+    flagged = {f["mine"] for f in key_flags}
     return {
         "algorithm": draw_algorithm.ALGORITHM,
         "draw": draw.pk,
         "agency": draw.agency.name,
-        "mines": [{"id": m.pk, "key": m.is_key, "name": m.name} for m in mines],
+        "mines": [{"id": m.pk, "key": m.is_key or m.pk in flagged, "name": m.name} for m in mines],
+        "key_flags": key_flags,
         "inspectors": [
             {"id": o.pk, "name": o.full_name or o.username, "certificate": _cert_number(o, today)}
             for o in inspectors
@@ -640,7 +645,7 @@ def _plan_items(
         if line.strip():
             items.append({"code": "", "name": line.strip()[:200], "content": ""})
     if not items:
-        _add(errors, "item_codes", _("检查方案须列明检查事项（JL-TXT-3a）。"))
+        _add(errors, "item_codes", _("检查方案须列明检查事项（《实施办法》四（一）3）。"))
     return items
 
 
@@ -653,6 +658,8 @@ def _officer_errors(agency: Agency, officers: list[Staff], errors: dict) -> None
             _add(errors, "officers", _("%(name)s不是执法人员。") % {"name": officer})
         elif not officer.agency.path.startswith(agency.path):
             _add(errors, "officers", _("%(name)s不属于本机构。") % {"name": officer})
+        elif problem := rules.certificate_withdrawn_problem(officer, timezone.localdate()):
+            _add(errors, "officers", problem)
 
 
 @transaction.atomic
@@ -734,7 +741,7 @@ def inspection_plan_submit(*, actor: Staff, plan: InspectionPlan) -> InspectionP
     errors = _errors()
     _officer_errors(plan.agency, list(plan.officers.all()), errors)
     if not plan.items:
-        _add(errors, "item_codes", _("检查方案须列明检查事项（JL-TXT-3a）。"))
+        _add(errors, "item_codes", _("检查方案须列明检查事项（《实施办法》四（一）3）。"))
     _raise_if(errors)
     plan.status, plan.return_reason = PlanStatus.SUBMITTED, ""
     plan.save()
@@ -868,7 +875,7 @@ def inspection_open(
             {
                 "plan": [
                     _(
-                        "没有经批准的检查方案，不能开始现场检查（JL-TXT-3a）：现场检查前必须"
+                        "没有经批准的检查方案，不能开始现场检查（《实施办法》四（一）3）：现场检查前必须"
                         "制作检查方案并经负责人批准。当前方案状态：%(state)s。"
                     )
                     % {"state": plan.get_status_display()}
@@ -897,7 +904,9 @@ def inspection_open(
         _add(
             errors,
             "identity_shown",
-            _("检查时须出示执法证、表明身份、说明检查依据和理由，并在记录中确认（GS-MID-1）。"),
+            _(
+                "检查时须出示执法证、表明身份、说明检查依据和理由，并在记录中确认（《实施办法》三（二）1）。"
+            ),
         )
     if not (
         is_superuser(actor) or actor.has_role(Role.HEAD) or actor.pk in {o.pk for o in officers}
@@ -962,7 +971,9 @@ def finding_add(
         raise ValidationError(
             {
                 "entry": [
-                    _("请从检查当日（%(day)s）适用的违法违规行为描述汇编中选择条目（JL-TXT-3c）。")
+                    _(
+                        "请从检查当日（%(day)s）适用的违法违规行为描述汇编中选择条目（《实施办法》四（一）3）。"
+                    )
                     % {"day": inspection.inspected_on}
                 ]
             }
@@ -1069,7 +1080,7 @@ def onsite_measure_take(
             "kind",
             _(
                 "“%(kind)s”属于本单位重大执法决定（%(items)s），须经法制审核后作出；"
-                "存在重大事故隐患需要立即执行的，请立案后按紧急措施办理（先执行、后审核，SH-SCOPE-1）。"
+                "存在重大事故隐患需要立即执行的，请立案后按紧急措施办理（先执行、后审核，《实施办法》五（二）1）。"
             )
             % {
                 "kind": OnsiteMeasureKind(kind).label,
@@ -1093,7 +1104,7 @@ def onsite_measure_take(
                 _("责令限期整改须给出1至%(n)d日的整改期限。") % {"n": MAX_RECTIFICATION_DAYS},
             )
         else:
-            due = add_days(inspection.inspected_on, days)
+            due = add_days(inspection.inspected_on, days, for_party=True)
     elif days not in (None, ""):
         _add(errors, "days", _("只有限期整改需要整改期限。"))
         days = None
@@ -1302,6 +1313,7 @@ def inspection_close(*, actor: Staff, inspection: Inspection, result_summary: st
     inspection.closed_at = timezone.now()
     inspection.save()
     ledger_append(actor=actor, action="inspection.close", obj=inspection)
+    inspection_closing.send(sender=Inspection, inspection=inspection, actor=actor)
     inspection_id = inspection.pk
     transaction.on_commit(
         lambda: inspection_closed.send(sender=Inspection, inspection_id=inspection_id)

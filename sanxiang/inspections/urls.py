@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import letter_views, views
 
 app_name = "inspections"
 urlpatterns = [
@@ -35,4 +35,15 @@ urlpatterns = [
     path("<int:pk>/close/", views.inspection_close, name="inspection_close"),
     path("measures/<int:pk>/verify/", views.measure_verify, name="measure_verify"),
     path("documents/<int:pk>.pdf", views.document_pdf, name="document_pdf"),
+    path("<int:pk>/letters/new/<slug:kind>/", letter_views.letter_create, name="letter_create"),
+    path("letters/<int:pk>/", letter_views.letter_detail, name="letter_detail"),
+    path("letters/<int:pk>/preview.pdf", letter_views.letter_preview, name="letter_preview"),
+    path("letters/<int:pk>/approve/", letter_views.letter_approve, name="letter_approve"),
+    path("letters/<int:pk>/return/", letter_views.letter_return, name="letter_return"),
+    path("letters/<int:pk>/reply/", letter_views.letter_reply, name="letter_reply"),
+    path(
+        "letters/<int:pk>/reply-file",
+        letter_views.letter_reply_attachment,
+        name="letter_reply_attachment",
+    ),
 ]

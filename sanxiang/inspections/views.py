@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,6 +23,7 @@ from sanxiang.core.listing import clean_text, paginate
 from sanxiang.core.lookups import get_or_404
 from sanxiang.core.permissions import is_superuser
 from sanxiang.core.validation import error_dict
+from sanxiang.evidence.selectors import recording_list
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.selectors import object_history
 from sanxiang.org.roles import Role
@@ -120,6 +122,7 @@ def enforcement_plan_approve(request, pk: int):
         success_message=_("已批准。"),
         title=_("批准监察执法计划：%(t)s") % {"t": plan.title},
         cancel_url=reverse("inspections:enforcement_plan_list"),
+        submit_label=_("批准"),
     )
 
 
@@ -346,6 +349,7 @@ def plan_approve(request, pk: int):
         success_message=_("已批准检查方案，并制作了《现场检查方案》。"),
         title=_("批准检查方案：%(p)s") % {"p": plan},
         cancel_url=reverse("inspections:plan_detail", args=[plan.pk]),
+        submit_label=_("批准"),
     )
 
 
@@ -360,6 +364,7 @@ def plan_return(request, pk: int):
         success_message=_("已退回。"),
         title=_("退回检查方案：%(p)s") % {"p": plan},
         cancel_url=reverse("inspections:plan_detail", args=[plan.pk]),
+        submit_label=_("退回"),
     )
 
 
@@ -395,6 +400,13 @@ def inspection_timeline(inspection) -> list[LedgerEntry]:
     return list(LedgerEntry.objects.filter(query).order_by("seq"))
 
 
+def _rectification_reports(user, inspection):
+    """The mine's rectification reports on this inspection's orders (企业端, ADR 0150)."""
+    from sanxiang.enterprise.selectors import reports_on_inspection
+
+    return reports_on_inspection(user=user, inspection=inspection)
+
+
 @login_required
 def inspection_detail(request, pk: int):
     inspection = get_or_404(selectors.inspection_get, user=request.user, pk=pk)
@@ -418,6 +430,15 @@ def inspection_detail(request, pk: int):
             "cases": inspection.cases.all(),
             "open": inspection.status == InspectionStatus.OPEN,
             "completed": inspection.status == InspectionStatus.COMPLETED,
+            "recordings": recording_list(
+                user=user,
+                subject_type="inspections.inspection",
+                subject_id=str(inspection.pk),
+            ).order_by("started_at", "pk"),
+            "subject_reference": f"inspections.inspection:{inspection.pk}",
+            "letters": inspection.letters.select_related("document__number"),
+            "rectification_reports": _rectification_reports(user, inspection),
+            "today": timezone.localdate(),
         },
     )
 
@@ -600,25 +621,11 @@ def public_draw_json(request, pk: int):
 @login_required
 @require_GET
 def document_pdf(request, pk: int):
-    """An issued document's PDF, to users who may see its agency's records: streamed from the
-    write-once store through this check, never from a public file URL."""
-    from django.http import FileResponse
-    from django.utils.http import content_disposition_header
+    """An issued document's PDF (older links): the documents app decides on its ground and logs
+    the read (ADR 0123)."""
+    from sanxiang.documents.views import document_pdf as serve_document
 
-    from sanxiang.core.blobstore import blob_open
-    from sanxiang.documents.models import Document
-
-    document = get_or_404(
-        lambda **kw: Document.objects.restrict(request.user).select_related("number").get(**kw),
-        pk=pk,
-    )
-    name = f"{document.title}{document.number or ''}.pdf"
-    response = FileResponse(blob_open(document.pdf_path), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        request.GET.get("download") == "1", name
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_document(request, pk)
 
 
 @require_GET
@@ -626,7 +633,7 @@ def public_draw_program(request):
     """The draw algorithm itself (standard library only), so anyone can re-run a draw."""
     from pathlib import Path
 
-    from . import draw as module
+    from sanxiang.core import draw as module
 
     response = HttpResponse(
         Path(module.__file__).read_text(encoding="utf-8"),

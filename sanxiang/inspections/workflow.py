@@ -133,7 +133,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         OFFICERS,
         requires=_(
             "方案已批准且批准记录在账本中先于检查；检查日期在方案期限内；"
-            "不少于2名检查人员到场，执法证在检查当日有效（GS-MID-1）"
+            "不少于2名检查人员到场，执法证在检查当日有效（《实施办法》三（二）1）"
         ),
         stages=(Stage.INSPECTION_PLAN,),
     ),

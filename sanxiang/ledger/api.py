@@ -1,21 +1,27 @@
-"""API router for the ledger: checkpoints and keys (public), entries and proofs (staff).
+"""API router for the ledger: checkpoints, keys and proofs (public), entries (staff).
 
 Proof responses are exactly the JSON files ``tools/sanxiang_verify.py`` reads, so a client
-can save the response body and hand it to the verifier unchanged.
+can save the response body and hand it to the verifier unchanged. An inclusion proof carries
+the entry's body only for a caller who may read the record the entry names (ADR 0065);
+everyone else gets the leaf hash, which the verifier checks just the same.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+
+from sanxiang.api.auth import AUTH
 
 from . import keys, selectors
 from .models import Checkpoint
 
 router = Router(tags=["存证账本"])
+
+MAX_SEQ = 2**63 - 1
 
 
 class CheckpointOut(Schema):
@@ -61,7 +67,9 @@ class InclusionProofOut(Schema):
     hash: str
     leaf_index: int
     tree_size: int
-    entry: str
+    entry: str | None = Field(
+        None, description="被哈希的账本正文；仅对有权查看所涉记录的人给出，否则省略"
+    )
     leaf_hash: str
     proof: list[str]
     checkpoint: str
@@ -75,8 +83,8 @@ class ConsistencyProofOut(Schema):
 
 
 class ConsistencyQuery(Schema):
-    old_size: int = Field(alias="from", ge=0, description="旧检查点的树大小")
-    new_size: int = Field(alias="to", ge=0, description="新检查点的树大小")
+    old_size: int = Field(alias="from", ge=0, le=2**63 - 1, description="旧检查点的树大小")
+    new_size: int = Field(alias="to", ge=0, le=2**63 - 1, description="新检查点的树大小")
 
 
 def _lookup(call, **kwargs):
@@ -105,17 +113,39 @@ def verifier_keys(request):
     return keys.published_keys()
 
 
+def _anyone(request):
+    """Admit a caller without credentials too (after the session and token checks had their
+    turn, so a signed-in caller is still known and may get the bodies he may read)."""
+    return True
+
+
+PUBLIC_WITH_OPTIONAL_AUTH = [*AUTH, _anyone]
+
+
 @router.get("/entries/{seq}", response=EntryOut, summary="账本记录")
-def get_entry(request, seq: int):
-    return _lookup(selectors.entry_get, seq=seq)
+def get_entry(request, seq: int = Path(..., ge=1, le=MAX_SEQ)):
+    """仅当您有权查看该记录所涉的对象时返回；否则与不存在的序号答复相同。"""
+    return _lookup(selectors.entry_get, seq=seq, user=request.user)
 
 
-@router.get("/proofs/inclusion", response=InclusionProofOut, summary="包含证明")
-def inclusion_proof(request, seq: int = Query(..., ge=1), size: int | None = Query(None, ge=1)):
-    return _lookup(selectors.inclusion_proof_get, seq=seq, tree_size=size)
+@router.get(
+    "/proofs/inclusion",
+    response=InclusionProofOut,
+    auth=PUBLIC_WITH_OPTIONAL_AUTH,
+    exclude_none=True,
+    summary="包含证明（公开；正文仅对有权查看者给出）",
+)
+def inclusion_proof(
+    request,
+    seq: int = Query(..., ge=1, le=MAX_SEQ),
+    size: int | None = Query(None, ge=1, le=MAX_SEQ),
+):
+    return _lookup(selectors.inclusion_proof_get, seq=seq, tree_size=size, user=request.user)
 
 
-@router.get("/proofs/consistency", response=ConsistencyProofOut, summary="一致性证明")
+@router.get(
+    "/proofs/consistency", response=ConsistencyProofOut, auth=None, summary="一致性证明（公开）"
+)
 def consistency_proof(request, sizes: Query[ConsistencyQuery]):
     return _lookup(
         selectors.consistency_proof_get, old_size=sizes.old_size, new_size=sizes.new_size

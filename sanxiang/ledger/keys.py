@@ -27,6 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import secrets
 from .checkpoint import Checkpoint as TreeHead
 from .checkpoint import NoteError, NoteSigner, NoteVerifier, parse_note
 from .signing import (
@@ -44,6 +45,9 @@ from .signing import (
 __all__ = [
     "KEY_FILES",
     "PublishedKey",
+    "RetiredKey",
+    "clear_caches",
+    "current_verifiers",
     "ensure_keys",
     "key_dir",
     "key_name",
@@ -53,6 +57,7 @@ __all__ = [
     "published_keys",
     "remember_checkpoint",
     "remembered_checkpoint",
+    "retired_keys",
     "verifier_key_file",
 ]
 
@@ -89,7 +94,16 @@ def ensure_keys() -> list[str]:
     ``write_key_pair`` opens the private file with ``O_EXCL``, so two processes racing here
     cannot overwrite each other's key: the loser keeps the winner's.
     """
+    from . import cosignature, rotation
+
     created = []
+    secrets.ensure_mac_key(key_dir())  # the MAC key of secret columns (ADR 0061)
+    rotation.finish_pending()
+    cosignature.ensure_witness_key()  # the witness key (ADR 0191), its own Ed25519 key
+    if missing_keys() and rotation.has_rotated():
+        raise ImproperlyConfigured(
+            _("密钥目录中已有密钥更替记录，但缺少当前签名密钥：请检查密钥目录是否挂载正确。")
+        )
     for algorithm in missing_keys():
         try:
             write_key_pair(generate_signing_key(algorithm), key_dir(), KEY_FILES[algorithm])
@@ -124,8 +138,27 @@ def note_signers() -> list[NoteSigner]:
     ]
 
 
+def clear_caches() -> None:
+    _load_private.cache_clear()
+
+
 def note_verifiers() -> list[NoteVerifier]:
-    """Verifiers from the *public* key files only: what an outside checker would hold."""
+    """Verifiers from the *public* key files only: what an outside checker would hold.
+
+    The current keys and every retired generation's (ADR 0190): older checkpoints, receipts
+    and packages keep verifying after a rotation; how far a retired key reaches is checked by
+    ``rotation.epoch_problem``.
+    """
+    from . import rotation
+
+    verifiers = current_verifiers()
+    for generation in rotation.retired_generations():
+        verifiers += [v for v in generation.verifiers if v not in verifiers]
+    return verifiers
+
+
+def current_verifiers() -> list[NoteVerifier]:
+    """The verifiers of the keys that sign from now on."""
     directory = key_dir()
     verifiers = []
     for stem in KEY_FILES.values():
@@ -168,11 +201,47 @@ def published_keys() -> list[PublishedKey]:
     return keys
 
 
+@dataclass(frozen=True)
+class RetiredKey:
+    """A verifier key retired by a rotation statement, valid up to ``last_size``."""
+
+    number: int
+    last_size: int
+    key_id: str
+    vkey: str
+
+
+def retired_keys() -> list[RetiredKey]:
+    from . import rotation
+
+    return [
+        RetiredKey(
+            number=generation.number,
+            last_size=generation.last_size,
+            key_id=f"{verifier.key_id:08x}",
+            vkey=verifier.vkey(),
+        )
+        for generation in rotation.retired_generations()
+        for verifier in generation.verifiers
+    ]
+
+
 def verifier_key_file() -> str:
-    """The key file ``tools/sanxiang_verify.py --key`` reads: one verifier key a line."""
+    """The key file ``tools/sanxiang_verify.py --key`` reads: one verifier key a line.
+
+    Retired keys follow the current ones, so what was signed before a rotation still
+    verifies; the standalone verifier limits them only when given the statements
+    (``--rotation``), the platform always (``rotation.epoch_problem``)."""
     lines = [f"# {_('账本来源')} {key_name()}"]
     for key in published_keys():
         lines += [f"# {key.label}", key.vkey]
+    for retired in retired_keys():
+        lines += [
+            "# "
+            + _("已停用（第 %(number)s 次密钥更替，仅对树大小不超过 %(size)s 的检查点有效）")
+            % {"number": retired.number, "size": retired.last_size},
+            retired.vkey,
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -71,3 +71,15 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint {self.tree_size}"
+
+
+from .models_witness import Cosignature, WitnessConflict, WitnessedLog  # noqa: E402
+
+__all__ = [
+    "Checkpoint",
+    "Cosignature",
+    "LedgerEntry",
+    "TreeNode",
+    "WitnessConflict",
+    "WitnessedLog",
+]

@@ -18,10 +18,13 @@ __all__ = [
     "CHECKPOINT_INCONSISTENT",
     "CHECKPOINT_SIGNATURE_INVALID",
     "CONTENT_CHANGED",
+    "DERIVED_MISMATCH",
     "ENTRY_MISSING",
     "KINDS",
     "OBJECT_CHANGED",
     "OBJECT_DELETED",
+    "OBJECT_UNRECORDED",
+    "ROLE_UNGRANTED",
     "TREE_NODE_MISMATCH",
     "Problem",
     "ProblemLog",
@@ -35,6 +38,9 @@ CHECKPOINT_SIGNATURE_INVALID = "checkpoint_signature_invalid"
 CHECKPOINT_INCONSISTENT = "checkpoint_inconsistent"
 OBJECT_CHANGED = "object_changed_outside_services"
 OBJECT_DELETED = "object_deleted_outside_services"
+OBJECT_UNRECORDED = "object_without_ledger_event"
+DERIVED_MISMATCH = "derived_row_mismatch"
+ROLE_UNGRANTED = "role_not_granted_in_ledger"
 
 KINDS = {
     CONTENT_CHANGED: gettext_lazy("记录内容被改动"),
@@ -44,6 +50,9 @@ KINDS = {
     CHECKPOINT_INCONSISTENT: gettext_lazy("检查点不一致"),
     OBJECT_CHANGED: gettext_lazy("对象在业务服务之外被修改"),
     OBJECT_DELETED: gettext_lazy("对象在业务服务之外被删除"),
+    OBJECT_UNRECORDED: gettext_lazy("数据行没有账本记录"),
+    DERIVED_MISMATCH: gettext_lazy("派生数据与账本所载来源不符"),
+    ROLE_UNGRANTED: gettext_lazy("操作人持有账本未授予的角色"),
 }
 _KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 MAX_PROBLEMS = 1000  # kept in the report; the total is always counted

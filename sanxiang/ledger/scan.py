@@ -26,10 +26,18 @@ from typing import Any
 from django.db import connection, connections
 from django.utils.translation import gettext as _
 
+from . import scan_worker
 from .canonical import canonical_json
 from .merkle import Frontier
 from .models import LedgerEntry, TreeNode
-from .report import CONTENT_CHANGED, ENTRY_MISSING, TREE_NODE_MISMATCH, Problem, ProblemLog
+from .report import (
+    CONTENT_CHANGED,
+    ENTRY_MISSING,
+    ROLE_UNGRANTED,
+    TREE_NODE_MISMATCH,
+    Problem,
+    ProblemLog,
+)
 from .services import ledger_hasher
 
 __all__ = ["DEFAULT_CHUNK_LEVEL", "Chunk", "ChunkResult", "Flagged", "join", "scan"]
@@ -45,6 +53,7 @@ class Chunk:
     begin: int  # first leaf index, a multiple of 2**chunk_level
     end: int  # one past the last leaf index
     marks: tuple[int, ...]  # tree sizes in (begin, end] whose root is wanted
+    roles: Any = None  # tables.RoleTimeline: the roles each actor was granted, or None
 
 
 @dataclass
@@ -172,6 +181,8 @@ class _Scan:
         leaf_nodes = _leaf_nodes(begin, end)
         expected = begin
         broken = False
+        timeline = self.chunk.roles
+        granted: dict[int, tuple[int, int, str]] = {}  # actor -> (from, until, roles text)
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, [begin, end])
             while batch := cursor.fetchmany(_FETCH):
@@ -190,18 +201,33 @@ class _Scan:
                     leaf = leaf_fn(body.encode())
                     if leaf != stored_node or leaf != stored_leaf:
                         self.leaf_problem(seq, leaf, stored_leaf, stored_node)
+                    prefix = (
+                        f'{{"action":{_enc(action)},"actor":{_enc(actor_name)},'
+                        f'"actor_id":{"null" if actor_id is None else actor_id},'
+                        f'"agency_id":{"null" if agency_id is None else agency_id},"context":'
+                    )
                     if not (
-                        body.startswith(
-                            f'{{"action":{_enc(action)},"actor":{_enc(actor_name)},'
-                            f'"actor_id":{"null" if actor_id is None else actor_id},'
-                            f'"agency_id":{"null" if agency_id is None else agency_id},"context":'
-                        )
+                        body.startswith(prefix)
                         and body.endswith(
                             f',"object_digest":{_enc(digest)},"object_id":{_enc(oid)},'
                             f'"object_type":{_enc(otype)},"seq":{seq},"time":"{time_text}"}}'
                         )
                     ):
                         self.column_problem(row, time_text)
+                    elif (
+                        timeline is not None
+                        and actor_id is not None
+                        and body.startswith('{"actor_roles":', len(prefix))
+                    ):
+                        # The roles the actor held (read under the log lock) were granted in
+                        # the ledger: text against text, the timeline looked up per run.
+                        start = len(prefix) + 15
+                        claimed = body[start : body.find("]", start) + 1]
+                        span = granted.get(actor_id)
+                        if span is None or not span[0] <= seq < span[1]:
+                            span = granted[actor_id] = timeline.expected(actor_id, seq)
+                        if claimed != span[2]:
+                            self.role_problem(seq, actor_id, actor_name, claimed, span[2])
                     if broken:
                         continue
                     # Frontier.append, inlined: this runs once per entry.
@@ -276,6 +302,26 @@ class _Scan:
                 level=0,
                 index=pos,
             )
+
+    def role_problem(
+        self, seq: int, actor_id: int, actor_name: str, claimed: str, granted: str
+    ) -> None:
+        held = set(json.loads(claimed)) if claimed.startswith("[") else set()
+        extra = sorted(held - set(json.loads(granted)))
+        self.problems.add(
+            ROLE_UNGRANTED,
+            seq,
+            _(
+                "记录 #%(seq)s 的操作人 %(name)s（org_staff 第 %(id)s 行）当时在表 org_staffrole "
+                "中持有角色 %(held)s，而账本授予他的角色是 %(granted)s：角色表在业务服务之外被改写"
+                "（即使之后又被改回）。"
+            )
+            % {"seq": seq, "name": actor_name, "id": actor_id, "held": claimed, "granted": granted},
+            table="org_staffrole",
+            staff_id=actor_id,
+            roles_held=sorted(held),
+            roles_not_granted=extra,
+        )
 
     def column_problem(self, row: tuple, time_text: str) -> None:
         seq, _t, actor_id, actor_name, agency_id, action, otype, oid, digest, body = row[:10]
@@ -369,11 +415,16 @@ def _scan_chunk(chunk: Chunk) -> ChunkResult:
     return _Scan(chunk).run()
 
 
-def chunks(size: int, chunk_level: int, marks: list[int]) -> list[Chunk]:
+def chunks(size: int, chunk_level: int, marks: list[int], roles: Any = None) -> list[Chunk]:
     step = 1 << chunk_level
     wanted = sorted(set(marks))
     return [
-        Chunk(begin, min(begin + step, size), tuple(m for m in wanted if begin < m <= begin + step))
+        Chunk(
+            begin,
+            min(begin + step, size),
+            tuple(m for m in wanted if begin < m <= begin + step),
+            roles,
+        )
         for begin in range(0, size, step)
     ]
 
@@ -388,13 +439,22 @@ def _parallel_ok() -> bool:
 
 
 def scan(parts: list[Chunk], workers: int | None) -> list[ChunkResult]:
-    """Scan the chunks, in worker processes (forked, one connection each) when possible."""
+    """Scan the chunks, in worker processes (one connection each; see scan_worker) when possible."""
     if workers is None:
         workers = min(os.cpu_count() or 1, len(parts), 4)
     if workers <= 1 or len(parts) <= 1 or not _parallel_ok():
         return [_scan_chunk(part) for part in parts]
     connections.close_all()
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    start_args = (
+        os.environ.get("DJANGO_SETTINGS_MODULE", ""),
+        {alias: dict(connections[alias].settings_dict) for alias in connections},
+    )
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=scan_worker.start,
+        initargs=start_args,
+    ) as pool:
         return list(pool.map(_scan_chunk, parts))
 
 

@@ -1,9 +1,10 @@
 """Reads of the ledger: an object's history, entries, checkpoints and Merkle proofs.
 
-The ledger is one log for the whole agency tree — a proof needs the whole tree — so its
-reads are not cut by agency scope: the API lets any signed-in staff member read entries and
-proofs, and entries hold identifiers and digests only, never personal data. Checkpoints and
-verifier keys are public by design.
+The ledger is one log for the whole agency tree — a proof needs the whole tree — but an
+entry's *body* (actor, client address, details) is read only by those who may read the record
+it names, through that app's own rule (``sanxiang.core.readable``, ADR 0065); an entry that
+names no record follows its actor's agency scope. Checkpoints, verifier keys, consistency
+proofs and inclusion proofs with the leaf hash are public: they hold hashes only.
 
 Proofs come out as exactly the JSON objects ``tools/sanxiang_verify.py`` reads, with the
 signed checkpoint(s) they are checked against, so a proof can be handed over as a file.
@@ -17,9 +18,13 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from sanxiang.core.readable import in_agency_scope, may_read
+
 from .merkle import consistency_proof, inclusion_proof
 from .models import Checkpoint, LedgerEntry
 from .services import ledger_hasher, object_type_of, read_nodes
+
+FULL = object()  # the operator's command line: every body (``ledger_prove``)
 
 
 class LedgerLookupError(LookupError):
@@ -55,10 +60,25 @@ def checkpoint_get(*, tree_size: int) -> Checkpoint:
     return checkpoint
 
 
-def entry_get(*, seq: int) -> LedgerEntry:
-    entry = LedgerEntry.objects.filter(seq=seq).first()
-    if entry is None:
-        raise LedgerLookupError(_("账本中没有序号为 %(seq)s 的记录。") % {"seq": seq})
+def entry_readable(user: Any, entry: LedgerEntry) -> bool:
+    """ADR 0065: the body of ``entry`` is readable exactly when the record it names is readable
+    by ``user`` through its app's rule; an entry naming no record follows its actor's agency."""
+    if entry.object_type:
+        return may_read(user, entry.object_type, entry.object_id)
+    return in_agency_scope(user, entry.agency_id)
+
+
+def _entry(seq: int) -> LedgerEntry | None:
+    return LedgerEntry.objects.filter(seq=seq).first()
+
+
+def entry_get(*, seq: int, user: Any) -> LedgerEntry:
+    """The entry ``seq`` if ``user`` may read it; otherwise the same answer as for a missing one."""
+    entry = _entry(seq)
+    if entry is None or not entry_readable(user, entry):
+        raise LedgerLookupError(
+            _("账本中没有序号为 %(seq)s 的记录，或您无权查看该记录。") % {"seq": seq}
+        )
     return entry
 
 
@@ -82,25 +102,33 @@ def _covering_checkpoint(seq: int, tree_size: int | None) -> Checkpoint:
     return checkpoint
 
 
-def inclusion_proof_get(*, seq: int, tree_size: int | None = None) -> dict[str, Any]:
+def inclusion_proof_get(
+    *, seq: int, tree_size: int | None = None, user: Any = FULL
+) -> dict[str, Any]:
     """Inclusion proof of entry ``seq`` in the checkpoint of ``tree_size`` (default: latest).
 
     Leaf index is ``seq - 1``. The stored body and leaf hash are returned as they are, so a
     tampered entry yields a proof that fails, rather than a proof of something recomputed.
+    Anyone may have the proof with the leaf hash; the body (``entry``) is included only for a
+    ``user`` who may read the entry (ADR 0065) — or, for the operator's command line, ``FULL``.
     """
-    entry = entry_get(seq=seq)
+    entry = _entry(seq)
+    if entry is None:
+        raise LedgerLookupError(_("账本中没有序号为 %(seq)s 的记录。") % {"seq": seq})
     checkpoint = _covering_checkpoint(seq, tree_size)
     hasher = ledger_hasher()
     proof = inclusion_proof(hasher, seq - 1, checkpoint.tree_size, read_nodes)
-    return {
+    result = {
         "hash": hasher.name,
         "leaf_index": seq - 1,
         "tree_size": checkpoint.tree_size,
-        "entry": entry.body,
         "leaf_hash": bytes(entry.leaf_hash).hex(),
         "proof": [node.hex() for node in proof],
         "checkpoint": checkpoint.note,
     }
+    if user is FULL or entry_readable(user, entry):
+        result["entry"] = entry.body
+    return result
 
 
 def consistency_proof_get(*, old_size: int, new_size: int) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -23,9 +24,10 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.audit import current as current_audit
 from sanxiang.core.permissions import require_role
+from sanxiang.core.stepup import check_ledger_action
 from sanxiang.org.roles import ORG_ADMIN_ROLES
 
-from . import keys
+from . import coverage, keys, lag
 from .canonical import canonical_json
 from .checkpoint import Checkpoint as TreeHead
 from .checkpoint import NoteError, open_checkpoint, sign_checkpoint
@@ -39,6 +41,7 @@ from .merkle import (
     verify_consistency,
 )
 from .models import Checkpoint, LedgerEntry, TreeNode
+from .secrets import column_mac
 
 ADVISORY_LOCK_KEY = 0x53414E58  # "SANX"
 
@@ -52,7 +55,10 @@ def object_type_of(obj: models.Model) -> str:
 
 
 def canonical_content(
-    obj: models.Model, *, excluded: Sequence[str] | None = None
+    obj: models.Model,
+    *,
+    excluded: Sequence[str] | None = None,
+    secret: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The fields of a row that its digest covers: every concrete column except volatile ones.
 
@@ -61,16 +67,26 @@ def canonical_content(
     Values are taken as the database gives them back (see :func:`_as_stored`), so the digest
     a service records from the object in hand equals the one ``verify`` recomputes from the
     row later. ``excluded`` overrides the model's list (a migration holds a historical model,
-    which has no such attribute).
+    which has no such attribute); so does ``secret`` the columns that enter as a keyed MAC
+    (``ledger_secret_fields``, ADR 0061).
     """
     if excluded is None:
         excluded = getattr(obj, "ledger_excluded_fields", ())
     excluded = set(excluded)
-    return {
-        field.attname: _as_stored(field, field.value_from_object(obj))
-        for field in obj._meta.concrete_fields
-        if field.attname not in excluded and field.name not in excluded
-    }
+    if secret is None:
+        secret = getattr(obj, "ledger_secret_fields", ())
+    secret = set(secret)
+    content = {}
+    for field in obj._meta.concrete_fields:
+        if field.attname in excluded or field.name in excluded:
+            continue
+        value = _as_stored(field, field.value_from_object(obj))
+        if field.attname in secret:
+            value = column_mac(
+                object_type_of(obj), obj.pk, field.attname, value, hash_name=ledger_hasher().name
+            )
+        content[field.attname] = value
+    return content
 
 
 def _as_stored(field: models.Field, value: Any) -> Any:
@@ -89,8 +105,14 @@ def _as_stored(field: models.Field, value: Any) -> Any:
     return value
 
 
-def object_digest(obj: models.Model, *, excluded: Sequence[str] | None = None) -> str:
-    return ledger_hasher().hash(canonical_json(canonical_content(obj, excluded=excluded))).hex()
+def object_digest(
+    obj: models.Model,
+    *,
+    excluded: Sequence[str] | None = None,
+    secret: Sequence[str] | None = None,
+) -> str:
+    content = canonical_content(obj, excluded=excluded, secret=secret)
+    return ledger_hasher().hash(canonical_json(content)).hex()
 
 
 def read_nodes(ids: Sequence[NodeID]) -> list[bytes]:
@@ -137,8 +159,12 @@ def entry_body(
     object_id: str,
     digest: str,
     details: dict[str, Any],
+    actor_roles: list[str] | None = None,
 ) -> dict[str, Any]:
     audit = current_audit()
+    context = audit.as_details()
+    if actor_roles is not None:
+        context["actor_roles"] = actor_roles
     return {
         "seq": seq,
         "time": recorded_at,
@@ -152,7 +178,7 @@ def entry_body(
         "object_id": object_id,
         "object_digest": digest,
         "details": details,
-        "context": audit.as_details(),
+        "context": context,
     }
 
 
@@ -166,16 +192,34 @@ def ledger_append(
     object_id: str = "",
     digest: str = "",
     details: dict[str, Any] | None = None,
+    deleted: bool = False,
 ) -> LedgerEntry:
-    """Record one event about ``obj`` (or an explicit object reference) and extend the tree."""
+    """Record one event about ``obj`` (or an explicit object reference) and extend the tree.
+
+    The digest is that of ``obj`` as it is now; ``deleted=True`` records its deletion (an
+    empty digest), which a service appends when it deletes a covered row. When ``obj`` has
+    child tables in the ledger's coverage (``coverage.CHILDREN``: its links, items, roles),
+    their rows and digests are listed in ``details["rows"]``. The acting staff member's roles
+    at this moment, read from the database under the log lock, go into the body's context
+    (``actor_roles``): ``ledger_verify`` checks them against the roles granted in the ledger,
+    so a role written into the table and removed again after use is still found.
+
+    An action on the step-up list (ADR 0071) asked for in a request without a fresh second
+    factor is refused here, before anything is appended; the caller's transaction rolls back.
+    """
+    check_ledger_action(action)
     hasher = ledger_hasher()
+    details = dict(details or {})
     if obj is not None:
         object_type, object_id = object_type_of(obj), str(obj.pk)
-        digest = object_digest(obj)
+        digest = "" if deleted else object_digest(obj)
+        if coverage.children_of(object_type):
+            details["rows"] = {} if deleted else child_rows(obj)
     _lock_log()
+    actor_roles = _actor_roles(actor)
     size = tree_size()
     seq = size + 1
-    recorded_at = timezone.now()
+    recorded_at = _append_time()
     body = entry_body(
         seq=seq,
         recorded_at=recorded_at,
@@ -184,7 +228,8 @@ def ledger_append(
         object_type=object_type,
         object_id=object_id,
         digest=digest,
-        details=details or {},
+        details=details,
+        actor_roles=actor_roles,
     )
     body_bytes = canonical_json(body)
     leaf_hash = hasher.leaf(body_bytes)
@@ -206,7 +251,55 @@ def ledger_append(
     TreeNode.objects.bulk_create(
         [TreeNode(level=n.level, index=n.index, hash=n.hash) for n in completed]
     )
+    lag.note_append(seq)
     return entry
+
+
+_SYSTEM_NOW = timezone.now
+
+
+def _append_time() -> datetime.datetime:
+    """The entry's time, read inside the append lock from the database's clock.
+
+    With several application nodes (issue 17, item 2) their clocks differ by some
+    milliseconds or worse; entries appended in sequence under one lock must not go back in
+    time because the next one came from a node whose clock lags. PostgreSQL's
+    ``clock_timestamp()`` is one clock for all of them. SQLite runs on one machine, whose clock
+    is the database's. A simulated clock (the demo's history, ADR 0007) replaces
+    ``timezone.now`` and is used as it is.
+    """
+    if timezone.now is not _SYSTEM_NOW or connection.vendor != "postgresql":
+        return timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        return cursor.fetchone()[0]
+
+
+def _actor_roles(actor: Any) -> list[str] | None:
+    """The roles ``actor`` holds now, from the table (not a cached copy), or None for the system."""
+    if actor is None or getattr(actor, "pk", None) is None:
+        return None
+    grants = getattr(actor, "role_grants", None)  # a request's user may be a lazy object
+    if grants is None:
+        return None
+    rows = grants.model._base_manager.filter(**{grants.field.attname: actor.pk})
+    return sorted(set(rows.values_list("role", flat=True)))
+
+
+def child_rows(obj: models.Model) -> dict[str, dict[str, str]]:
+    """Digests of ``obj``'s child rows under the coverage (``coverage.CHILDREN``), by table."""
+    listing: dict[str, dict[str, str]] = {}
+    for child in coverage.children_of(object_type_of(obj)):
+        model = apps.get_model(child.label)
+        if child.via:
+            parents = [int(pk) for pk in listing.get(child.via, {})]
+            rows = model._base_manager.filter(**{f"{child.fk}__in": parents}) if parents else []
+        else:
+            rows = model._base_manager.filter(**{child.fk: obj.pk})
+        listing[child.label] = {
+            str(row.pk): object_digest(row) for row in sorted(rows, key=lambda r: r.pk)
+        }
+    return listing
 
 
 @transaction.atomic

@@ -14,13 +14,13 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import task
 
 from sanxiang.core.audit import audit_context
+from sanxiang.core.taskrun import enqueue_chain
 
-from . import services
+from . import cosigning, services
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +33,15 @@ def checkpoint_interval() -> datetime.timedelta:
 def checkpoint_tick() -> int | None:
     """Sign a checkpoint if the log grew since the last one; schedule the next tick.
 
+    Re-running a tick whose checkpoint committed signs nothing new (``only_if_grown``).
     A log that no longer extends the last checkpoint is refused a signature; that is logged
     as an error on every tick (someone must run ``ledger_verify``), and the ticks go on.
     """
     try:
         with audit_context(channel="task"):
             checkpoint = services.checkpoint_sign(only_if_grown=True)
+        if checkpoint is not None:
+            cosigning.request_cosignatures(checkpoint)  # ADR 0191: failures are logged
     except services.LedgerInconsistentError as exc:
         logger.error("%s", exc)
         checkpoint = None
@@ -47,30 +50,25 @@ def checkpoint_tick() -> int | None:
     return checkpoint.tree_size if checkpoint else None
 
 
+@task()
+def checkpoint_catch_up(seq: int) -> int | None:
+    """Sign a checkpoint covering entry ``seq`` unless one does already (ADR 0184: the lag
+    trigger of a web node with ``SANXIANG_CHECKPOINT_SIGNER=worker`` sends its signature here)."""
+    from .lag import sign_if_behind
+
+    return sign_if_behind(seq)
+
+
 def scheduling_supported() -> bool:
     return checkpoint_tick.get_backend().supports_defer
-
-
-def _tick_waiting() -> bool:
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - the db backend is a project dependency
-        return False
-    backend = checkpoint_tick.get_backend()
-    if type(backend).__module__.split(".")[0] != "django_tasks_db":
-        return False  # other deferring backends (RQ) keep their own queue; not inspected
-    return DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=checkpoint_tick.module_path
-    ).exists()
 
 
 def checkpoint_schedule(*, delay: datetime.timedelta | None = None) -> datetime.datetime | None:
     """Enqueue the next tick after ``delay`` (default: the interval), once the caller commits.
 
-    Returns when it will run, or None when the backend cannot defer or a tick already waits.
+    Returns when it will run, or None when the backend cannot defer or a tick is already
+    waiting or running elsewhere (ADR 0082: the worker calls this at start and on every sweep,
+    so a chain broken by a lost worker starts again).
     """
-    if not scheduling_supported() or _tick_waiting():
-        return None
     run_after = timezone.now() + (checkpoint_interval() if delay is None else delay)
-    transaction.on_commit(lambda: checkpoint_tick.using(run_after=run_after).enqueue())
-    return run_after
+    return enqueue_chain(checkpoint_tick, run_after)

@@ -13,13 +13,19 @@ What is checked, and what each break is called (``Problem.kind``):
   entries at its size, two checkpoints fork, or a consistency proof between consecutive
   checkpoints fails. This is how a *fully recomputed* forged log is caught: its hashes all
   agree with each other, but not with the checkpoints signed (and published) before;
-* ``object_changed_outside_services`` / ``object_deleted_outside_services`` — a business row
-  registered in the ledger no longer has the digest of its last ledger event, or is gone.
+* ``object_changed_outside_services`` / ``object_deleted_outside_services`` /
+  ``object_without_ledger_event`` — the table walk (``tables.py``, ADR 0060): every row of
+  every covered table has the digest of its last event (or of its parent's last listing), no
+  row is missing whose last event did not delete it, and no row exists without an event;
+* ``derived_row_mismatch`` — a derived public table (the portal's search entries) differs
+  from what the ledgered rows it is built from make (``derived.py``);
+* ``role_not_granted_in_ledger`` — an entry's actor held, when it was appended, a role that
+  the ledger never granted him (a row written into ``org_staffrole`` and maybe removed since).
 
 The order of work: the chunks of the log are re-derived (``scan``, in worker processes when
-the log is large), their roots joined; then every checkpoint — those in the database and any
-held outside it — is checked against the roots at its size and against its neighbours; then
-every registered business object against its last digest. The report names the first broken
+the log is large), their roots joined; then every checkpoint — those in the database, the one remembered beside the keys
+and any held outside — is checked against the roots at its size and against its neighbours;
+then every covered table against the ledger, and the derived tables against their sources. The report names the first broken
 sequence number and the kind of each break (``report``).
 """
 
@@ -30,12 +36,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from . import keys, scan
+from . import derived, keys, rotation, scan, tables
 from .checkpoint import Checkpoint as TreeHead
 from .checkpoint import NoteError, NoteVerifier, open_checkpoint, parse_note
 from .merkle import ProofError, consistency_proof, verify_consistency
@@ -44,33 +49,36 @@ from .report import (
     CHECKPOINT_INCONSISTENT,
     CHECKPOINT_SIGNATURE_INVALID,
     CONTENT_CHANGED,
+    DERIVED_MISMATCH,
     ENTRY_MISSING,
     KINDS,
     OBJECT_CHANGED,
     OBJECT_DELETED,
+    OBJECT_UNRECORDED,
+    ROLE_UNGRANTED,
     TREE_NODE_MISMATCH,
     Problem,
     ProblemLog,
     Report,
 )
-from .services import ledger_hasher, object_digest, read_nodes
+from .services import ledger_hasher, read_nodes
 
 __all__ = [
     "CHECKPOINT_INCONSISTENT",
     "CHECKPOINT_SIGNATURE_INVALID",
     "CONTENT_CHANGED",
+    "DERIVED_MISMATCH",
     "ENTRY_MISSING",
     "KINDS",
     "OBJECT_CHANGED",
     "OBJECT_DELETED",
+    "OBJECT_UNRECORDED",
+    "ROLE_UNGRANTED",
     "TREE_NODE_MISMATCH",
     "Problem",
     "Report",
     "verify_ledger",
 ]
-
-_FETCH = 2000
-_OBJECT_BATCH = 500
 
 
 def _extra_nodes(size: int, problems: ProblemLog) -> None:
@@ -124,11 +132,20 @@ def _open_heads(
         detail = {"checkpoint": label, "checkpoint_id": checkpoint_id}
         try:
             head = open_checkpoint(note, verifiers)
+            retired_only = rotation.epoch_problem(note, head.size)
         except NoteError as exc:
             problems.add(
                 CHECKPOINT_SIGNATURE_INVALID,
                 None,
                 _("%(label)s 的签名无法用公钥验证（%(error)s）。") % {"label": label, "error": exc},
+                **detail,
+            )
+            continue
+        if retired_only:
+            problems.add(
+                CHECKPOINT_SIGNATURE_INVALID,
+                None,
+                _("%(label)s %(reason)s") % {"label": label, "reason": retired_only},
                 **detail,
             )
             continue
@@ -228,85 +245,6 @@ def _check_heads(
             )
 
 
-def _check_objects(problems: ProblemLog) -> int:
-    """Each registered object's live row must still have its last ledger event's digest."""
-    checked = 0
-    types = (
-        LedgerEntry.objects.exclude(object_type="")
-        .order_by()
-        .values_list("object_type", flat=True)
-        .distinct()
-    )
-    for object_type in sorted(types):
-        try:
-            model = apps.get_model(object_type)
-        except (LookupError, ValueError):
-            continue  # the app is gone; its events stay in the log, there is no row to check
-        last = (
-            LedgerEntry.objects.filter(object_type=object_type)
-            .order_by()
-            .values("object_id")
-            .annotate(last=Max("seq"))
-            .values_list("last", flat=True)
-        )
-        batch: list[int] = []
-        for seq in last.iterator(_FETCH):
-            batch.append(seq)
-            if len(batch) >= _OBJECT_BATCH:
-                checked += _check_object_batch(model, object_type, batch, problems)
-                batch = []
-        if batch:
-            checked += _check_object_batch(model, object_type, batch, problems)
-    return checked
-
-
-def _check_object_batch(model, object_type: str, seqs: list[int], problems: ProblemLog) -> int:
-    events = LedgerEntry.objects.filter(seq__in=seqs).values_list(
-        "seq", "object_id", "object_digest"
-    )
-    events = [(seq, oid, digest) for seq, oid, digest in events if digest]
-    pk = model._meta.pk
-    rows = model._base_manager.in_bulk([pk.to_python(oid) for _s, oid, _d in events])
-    for seq, oid, digest in events:
-        obj = rows.get(pk.to_python(oid))
-        if obj is not None and object_digest(obj) == digest:
-            continue
-        # A service may have changed the row since the batch was read: look once more.
-        seq, digest = (
-            LedgerEntry.objects.filter(object_type=object_type, object_id=oid)
-            .order_by("-seq")
-            .values_list("seq", "object_digest")
-            .first()
-        ) or (seq, digest)
-        obj = model._base_manager.filter(pk=pk.to_python(oid)).first()
-        if not digest or (obj is not None and object_digest(obj) == digest):
-            continue
-        reference = {"object_type": object_type, "object_id": oid}
-        if obj is None:
-            problems.add(
-                OBJECT_DELETED,
-                seq,
-                _(
-                    "对象 %(type)s:%(id)s 已不存在，而账本最后一条相关记录 #%(seq)s "
-                    "并未记载删除：它在业务服务之外被删除。"
-                )
-                % {"type": object_type, "id": oid, "seq": seq},
-                **reference,
-            )
-        else:
-            problems.add(
-                OBJECT_CHANGED,
-                seq,
-                _(
-                    "对象 %(type)s:%(id)s 的当前内容与账本最后一条相关记录 #%(seq)s "
-                    "的摘要不符：它在业务服务之外被修改。"
-                )
-                % {"type": object_type, "id": oid, "seq": seq},
-                **reference,
-            )
-    return len(events)
-
-
 def _mark_sizes(notes: Sequence[tuple]) -> list[int]:
     sizes = []
     for *_rest, note in notes:
@@ -324,6 +262,7 @@ def verify_ledger(
     check_objects: bool = True,
     workers: int | None = None,
     chunk_level: int = scan.DEFAULT_CHUNK_LEVEL,
+    remembered: bool = True,
 ) -> Report:
     """Verify the whole ledger and return a :class:`Report` (it never raises on a break).
 
@@ -332,6 +271,10 @@ def verify_ledger(
     whose checkpoint rows were also deleted or rewritten is still caught. ``verifiers`` default
     to the public keys in the key directory. ``workers`` (default: the cores, when the database
     can be opened from other processes) scan chunks of ``2**chunk_level`` leaves in parallel.
+    The checkpoint remembered beside the keys (``keys.remembered_checkpoint``) is always
+    compared too (``remembered=False`` only for a copy of the database checked elsewhere), so
+    a tail cut off together with its checkpoint rows is reported. ``check_objects=False``
+    skips the table walk, the derived tables and the actors' roles.
     """
     started = time.perf_counter()
     hasher = ledger_hasher()
@@ -347,10 +290,14 @@ def verify_ledger(
         )
     ]
     external = [(label, None, None, None, note) for label, note in external_checkpoints]
+    kept = keys.remembered_checkpoint() if remembered else None
+    if kept is not None:
+        external.append((_("密钥目录中保存的最新检查点"), None, None, None, kept))
     size = LedgerEntry.objects.aggregate(size=Max("seq"))["size"] or 0
     report.tree_size = size
     marks = [m for m in _mark_sizes(stored + external) if 0 < m <= size] + [size]
-    results = scan.scan(scan.chunks(size, chunk_level, marks), workers)
+    timeline = tables.role_timeline() if check_objects else None
+    results = scan.scan(scan.chunks(size, chunk_level, marks, timeline), workers)
     flagged = scan.Flagged()
     roots, upper = scan.join(results, chunk_level, problems, flagged)
     report.entries_checked = sum(r.entries for r in results)
@@ -362,11 +309,13 @@ def verify_ledger(
             None,
             _("没有可用的验证公钥，无法核验检查点签名。"),
         )
+    for reason in rotation.invalid_statements():
+        problems.add(CHECKPOINT_SIGNATURE_INVALID, None, reason)
     heads = _open_heads(stored + external, verifiers, problems) if verifiers else []
     _check_heads(heads, size, roots, problems, flagged)
     report.checkpoints_checked = len(stored) + len(external)
     if check_objects:
-        report.objects_checked = _check_objects(problems)
+        report.objects_checked = tables.check_tables(problems) + derived.check_derived(problems)
     report.problems = sorted(problems.items, key=Problem.sort_key)
     report.problems_total = problems.total
     report.elapsed_seconds = time.perf_counter() - started

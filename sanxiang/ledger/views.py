@@ -10,9 +10,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
-from . import keys, selectors
+from . import cosigning, keys, rotation, selectors, witness
+from .cosignature import witness_verifier
+from .models import WitnessConflict, WitnessedLog
 from .services import ledger_hasher
 
 TEXT = "text/plain; charset=utf-8"
@@ -36,6 +39,11 @@ def transparency(request):
             "latest": latest,
             "recent": selectors.checkpoint_list()[:RECENT],
             "keys": keys.published_keys(),
+            "retired_keys": keys.retired_keys(),
+            "cosignatures": list(latest.cosignatures.all()) if latest else [],
+            "witness_key": witness_verifier(),
+            "witnessed_logs": WitnessedLog.objects.all(),
+            "witness_conflicts": WitnessConflict.objects.select_related("log")[:RECENT],
             "origin": settings.SANXIANG_LEDGER_ORIGIN,
             "hash_name": ledger_hasher().name,
         },
@@ -47,7 +55,7 @@ def latest_checkpoint_note(request):
     latest = selectors.checkpoint_latest()
     if latest is None:
         raise Http404
-    return _text(latest.note, "checkpoint.txt")
+    return _text(cosigning.cosigned_note(latest), "checkpoint.txt")
 
 
 @require_safe
@@ -56,7 +64,7 @@ def checkpoint_note(request, size: int):
         checkpoint = selectors.checkpoint_get(tree_size=size)
     except selectors.LedgerLookupError:
         raise Http404 from None
-    return _text(checkpoint.note, f"checkpoint-{size}.txt")
+    return _text(cosigning.cosigned_note(checkpoint), f"checkpoint-{size}.txt")
 
 
 @require_safe
@@ -89,3 +97,30 @@ def checkpoint_export(request):
     )
     response["Content-Disposition"] = 'attachment; filename="sanxiang-checkpoints.json"'
     return response
+
+
+@require_safe
+def rotation_statement(request, number: int):
+    """A key rotation statement, signed by the retired and the new keys (ADR 0190)."""
+    for found, note in rotation.statements():
+        if found == number:
+            return _text(note, f"key-rotation-{number:04d}.txt")
+    raise Http404
+
+
+@csrf_exempt
+@require_POST
+def witness_add_checkpoint(request):
+    """c2sp.org/tlog-witness ``add-checkpoint``: no login, no cookie — the checkpoint's own
+    signature authenticates the request; answers are plain text as the spec prescribes."""
+    reply = witness.add_checkpoint(request.body)
+    return HttpResponse(reply.body, status=reply.status, content_type=reply.content_type)
+
+
+@require_safe
+def witness_key(request):
+    """This instance's witness key, for the logs that want it to cosign (ADR 0191)."""
+    verifier = witness_verifier()
+    if verifier is None:
+        raise Http404
+    return _text(verifier.vkey() + "\n", "witness-key.txt")

@@ -11,8 +11,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from sanxiang.api.lookups import resolve
 from sanxiang.api.schemas import InputSchema
 
-from . import selectors, services
-from .models import Agency, AgencyLevel, CertificateStatus
+from . import privileges, second_factor, selectors, services
+from .models import Agency, AgencyLevel, CertificateStatus, PrivilegeKind, PrivilegeState
 from .roles import Role
 
 router = Router(tags=["机构与人员"])
@@ -89,10 +89,18 @@ class StaffOut(Schema):
     position: str
     roles: list[Role]
     is_active: bool
+    pending_request_id: int | None = Field(
+        None, description="本次请求中须经负责人批准的部分（授予角色、重置密码）所生成的申请"
+    )
 
     @staticmethod
     def resolve_roles(obj):
         return sorted(obj.role_codes)
+
+    @staticmethod
+    def resolve_pending_request_id(obj):
+        pending = getattr(obj, "pending_request", None)
+        return pending.pk if pending is not None else None
 
 
 class StaffIn(InputSchema):
@@ -232,3 +240,79 @@ def create_adviser(request, payload: AdviserIn):
     data = payload.dict()
     agency = resolve(Agency.objects.restrict(request.user), data.pop("agency_id"), "agency_id")
     return Status(201, services.adviser_create(actor=request.user, agency=agency, **data))
+
+
+class PrivilegeRequestOut(Schema):
+    id: int
+    staff_id: int
+    kind: PrivilegeKind
+    roles: list[Role]
+    state: PrivilegeState
+    requested_by_id: int
+    requested_at: datetime.datetime
+    decided_by_id: int | None
+    decided_at: datetime.datetime | None
+    reason: str
+
+
+class PrivilegeApproveIn(InputSchema):
+    opinion: str = Field(min_length=1, max_length=200, description="审批意见，如“同意”")
+
+
+class PrivilegeRejectIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=200, description="驳回理由")
+
+
+class SecondFactorResetIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=200, description="重置理由，如“手机遗失”")
+
+
+@router.get(
+    "/privilege-requests", response=list[PrivilegeRequestOut], summary="账号权限变更申请列表"
+)
+@paginate(PageNumberPagination, page_size=50)
+def list_privilege_requests(request, state: str = ""):
+    state = state if state in PrivilegeState.values else ""
+    return selectors.privilege_request_list(user=request.user, state=state)
+
+
+@router.post(
+    "/privilege-requests/{privilege_request_id}/approve",
+    response=PrivilegeRequestOut,
+    summary="批准账号权限变更（负责人，须动态口令确认）",
+)
+def approve_privilege_request(request, privilege_request_id: int, payload: PrivilegeApproveIn):
+    item = selectors.privilege_request_get(user=request.user, pk=privilege_request_id)
+    return privileges.privilege_request_approve(
+        actor=request.user, request=item, opinion=payload.opinion
+    )
+
+
+@router.post(
+    "/privilege-requests/{privilege_request_id}/reject",
+    response=PrivilegeRequestOut,
+    summary="驳回账号权限变更（负责人，须动态口令确认）",
+)
+def reject_privilege_request(request, privilege_request_id: int, payload: PrivilegeRejectIn):
+    item = selectors.privilege_request_get(user=request.user, pk=privilege_request_id)
+    return privileges.privilege_request_reject(
+        actor=request.user, request=item, reason=payload.reason
+    )
+
+
+class SecondFactorResetOut(Schema):
+    done: bool = Field(description="已立即重置；为否时须等负责人批准")
+    pending_request_id: int | None = None
+
+
+@router.post(
+    "/staff/{staff_id}/second-factor/reset",
+    response=SecondFactorResetOut,
+    summary="重置动态口令（特权账号须负责人批准）",
+)
+def reset_second_factor(request, staff_id: int, payload: SecondFactorResetIn):
+    staff = selectors.staff_get(user=request.user, pk=staff_id, action="change")
+    pending = second_factor.second_factor_reset(
+        actor=request.user, staff=staff, reason=payload.reason
+    )
+    return {"done": pending is None, "pending_request_id": pending.pk if pending else None}

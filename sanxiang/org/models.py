@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models, transaction
 from django.utils import timezone
@@ -79,18 +80,24 @@ class StaffManager(UserManager.from_queryset(StaffQuerySet)):
 class Staff(AbstractUser):
     """A person who signs in. The agency decides what he sees; roles decide what he may do.
 
-    The ledger digest of a staff row leaves out ``last_login`` and ``password`` (ADR 0004).
-    Both change legitimately outside the services: Django records the login time, and re-encodes
-    the password hash at login when the hasher's parameters change (Argon2 time or memory cost,
-    a new default hasher) — a hash upgrade, not a password change. The trade-off: ``ledger_verify``
-    cannot tell that someone wrote a new hash straight into the column. What stays attributable is
-    every password *change*: :func:`sanxiang.org.services.staff_password_set` records one in the
-    ledger, and :meth:`save` records one made by Django's own tools (``manage.py changepassword``,
-    an auth view or form) in the same transaction. Neither event carries the hash.
+    The ledger digest of a staff row covers every column but ``last_login`` (Django records the
+    login time). The password hash is covered by its own keyed digest (ADR 0061): it enters the
+    row's canonical content as an HMAC under the ledger's MAC key, kept beside the checkpoint
+    keys, so a hash written straight into the column — copied from another account, say — makes
+    ``ledger_verify`` report the row, while the ledger never shows the hash or a plain function
+    of it. Each legitimate change of the hash is an event with the row's new digest:
+    :func:`sanxiang.org.services.staff_password_set` (``staff.password_change``), Django's own
+    tools through :meth:`save` (``manage.py changepassword``, an auth view or form), and the
+    re-encoding Django does inside :meth:`check_password` at login when the hasher's
+    parameters change (``staff.password_rehash``, written by :meth:`check_password`). An
+    account made by Django's ``createsuperuser`` is recorded by :meth:`save` as well. The
+    account's roles (``StaffRole``) and group and permission links are listed in every staff
+    event (``ledger.coverage.CHILDREN``).
     """
 
     scope_path_lookup = "agency__path"
-    ledger_excluded_fields = ("last_login", "password")
+    ledger_excluded_fields = ("last_login",)
+    ledger_secret_fields = ("password",)
 
     full_name = models.CharField(_("姓名"), max_length=50)
     agency = models.ForeignKey(
@@ -116,28 +123,52 @@ class Staff(AbstractUser):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs) -> None:
-        """Save; a new password set on an existing account with ``set_password`` is a ledger event.
+        """Save; an account created or a password set by Django's own tools is a ledger event.
 
         Django marks a password set by ``set_password`` (and not a hash upgrade at login, which
         it clears) in ``_password`` until the save, the same mark it uses to tell the password
         validators; ``staff_password_set`` stores its hash without that mark and writes its own
         event. Setting the first password of a new account is not a change: ``staff_create``
-        records the account.
+        records the account (it sets ``_ledger_by_service``); an account created any other way
+        (``createsuperuser``) is recorded here as ``staff.create``.
         """
         fields = kwargs.get("update_fields")
+        created = self._state.adding and not getattr(self, "_ledger_by_service", False)
         changed = (
             self._password is not None
             and not self._state.adding
             and (fields is None or "password" in fields)
         )
-        if not changed:
+        if not (changed or created):
             super().save(*args, **kwargs)
             return
-        from .services import staff_password_record_outside  # services import this module
+        from .services import staff_password_record_outside, staff_record_outside
 
         with transaction.atomic():
             super().save(*args, **kwargs)
-            staff_password_record_outside(staff=self)
+            if created:
+                staff_record_outside(staff=self)
+            else:
+                staff_password_record_outside(staff=self)
+
+    def check_password(self, raw_password: str) -> bool:
+        """Django's check, with the hash upgrade it may do recorded as ``staff.password_rehash``."""
+
+        def setter(raw: str) -> None:
+            from .services import staff_password_record_rehash
+
+            with transaction.atomic():
+                self.set_password(raw)
+                self._password = None
+                super(Staff, self).save(update_fields=["password"])
+                staff_password_record_rehash(staff=self)
+
+        return check_password(raw_password, self.password, setter)
+
+    async def acheck_password(self, raw_password: str) -> bool:
+        from asgiref.sync import sync_to_async
+
+        return await sync_to_async(self.check_password)(raw_password)
 
     @property
     def role_codes(self) -> frozenset[str]:
@@ -268,3 +299,69 @@ class LegalAdviser(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PrivilegeKind(models.TextChoices):
+    GRANT = "grant", _("授予角色")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("重置动态口令")
+
+
+class PrivilegeState(models.TextChoices):
+    PENDING = "pending", _("待批准")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class PrivilegeRequest(models.Model):
+    """A change to a privileged account waiting for a head's approval (ADR 0070).
+
+    Granting head, legal reviewer, custodian or administrator — also on a new account — and
+    resetting the password or second factor of an account that holds one of them take effect
+    only when a head of the staff's agency or a superior agency approves; the requester, and
+    the account holder, cannot. The new password waits here as a hash, left out of the ledger
+    digest and cleared once applied or refused.
+    """
+
+    scope_path_lookup = "staff__agency__path"
+    ledger_secret_fields = ("password_hash",)
+
+    staff = models.ForeignKey(
+        Staff,
+        verbose_name=_("账号"),
+        on_delete=models.PROTECT,
+        related_name="privilege_requests",
+    )
+    kind = models.CharField(_("变更事项"), max_length=30, choices=PrivilegeKind.choices)
+    roles = models.JSONField(_("申请授予的角色"), default=list, blank=True)
+    password_hash = models.CharField(max_length=255, blank=True, editable=False)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=PrivilegeState.choices, default=PrivilegeState.PENDING
+    )
+    requested_by = models.ForeignKey(
+        Staff, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        Staff,
+        verbose_name=_("批准人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("账号权限变更申请")
+        verbose_name_plural = _("账号权限变更申请")
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.get_kind_display()}"
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(code).label) for code in self.roles if code in Role.values]

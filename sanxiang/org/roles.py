@@ -19,3 +19,6 @@ PERSONAL_DATA_ROLES = frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.HEAD})
 ORG_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN})
 # Roles that may maintain the register of coal mines and persons.
 REGISTRY_EDITOR_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.SYSTEM_ADMIN})
+# Roles whose grant (and the creation, password reset or second-factor reset of an account
+# holding them) needs a head's approval (ADR 0070).
+PRIVILEGED_ROLES = frozenset({Role.HEAD, Role.LEGAL_REVIEWER, Role.CUSTODIAN, Role.SYSTEM_ADMIN})

@@ -62,6 +62,22 @@ def certificate_list(
     return certificates
 
 
+def certificate_withdrawn(staff: Staff, day: datetime.date | None = None) -> Certificate | None:
+    """BZ-3: the suspended (暂扣, e.g. after a failed 年审) or revoked certificate that keeps
+    ``staff`` from enforcement work — only when he holds no other certificate valid on ``day``.
+    Assignment to on-site work and signing refuse such a person (inspections, documents)."""
+    day = day or timezone.localdate()
+    certificates = list(staff.certificates.all())
+    if any(c.validity_on(day) == "valid" for c in certificates):
+        return None
+    withdrawn = [
+        c
+        for c in certificates
+        if c.status in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED)
+    ]
+    return max(withdrawn, key=lambda c: (c.issued_on, c.pk)) if withdrawn else None
+
+
 def certificates_expiring(
     *, user: Staff, within_days: int = 60, today: datetime.date | None = None
 ) -> QuerySet[Certificate]:
@@ -152,3 +168,17 @@ def staffing_by_agency(*, user: Staff) -> list[tuple[Agency, ReviewerStaffing]]:
         }
         out.append((agency, reviewer_staffing(reviewers=len(reviewers), officers=len(officers))))
     return out
+
+
+def privilege_request_list(*, user: Staff, state: str = "") -> QuerySet:
+    """Requests about accounts in the user's scope (heads decide them, admins follow them)."""
+    from .models import PrivilegeRequest
+
+    requests = PrivilegeRequest.objects.restrict(user).select_related(
+        "staff", "staff__agency", "requested_by", "decided_by"
+    )
+    return requests.filter(state=state) if state else requests
+
+
+def privilege_request_get(*, user: Staff, pk: int):
+    return privilege_request_list(user=user).get(pk=pk)

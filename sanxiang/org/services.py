@@ -33,6 +33,13 @@ from .models import (
 )
 from .roles import ORG_ADMIN_ROLES, Role
 
+
+def _privileges():
+    from . import privileges  # privileges imports this module's models only
+
+    return privileges
+
+
 AGENCY_FIELDS = (
     "name",
     "short_name",
@@ -146,9 +153,22 @@ def staff_create(
     if not staff.full_name:
         errors.setdefault("full_name", []).append(_("请填写姓名。"))
     staff.set_password(password)
+    staff._ledger_by_service = True  # recorded below, not by Staff.save
     clean_and_save(staff, extra_errors=errors)
-    _set_roles(staff, list(roles))
-    ledger_append(actor=actor, action="staff.create", obj=staff, details={"roles": sorted(roles)})
+    privileges = _privileges()
+    held_back = privileges.privileged(roles) if privileges.needs_approval() else []
+    _set_roles(staff, [r for r in roles if r not in held_back])
+    ledger_append(
+        actor=actor,
+        action="staff.create",
+        obj=staff,
+        details={"roles": sorted(staff.role_codes), "awaiting_approval": held_back},
+    )
+    staff.pending_request = (
+        privileges.privilege_request_open(actor=actor, staff=staff, kind="grant", roles=held_back)
+        if held_back
+        else None
+    )
     return staff
 
 
@@ -164,9 +184,24 @@ def staff_update(
     if staff.pk == actor.pk and changes.get("is_active") is False:
         errors.setdefault("is_active", []).append(_("不能停用自己的账号。"))
     clean_and_save(staff, extra_errors=errors)
+    privileges = _privileges()
+    held_back: list[str] = []
+    if roles is not None and privileges.needs_approval():
+        held_back = privileges.privileged(set(roles) - set(staff.role_codes))
+        roles = [r for r in roles if r not in held_back]
     if roles is not None and set(roles) != set(staff.role_codes):
         _set_roles(staff, list(roles))
         changed.append("roles")
+    staff.pending_request = (
+        privileges.privilege_request_open(actor=actor, staff=staff, kind="grant", roles=held_back)
+        if held_back
+        else None
+    )
+    if "is_active" in changed and not staff.is_active:
+        # He leaves: his personal signing certificate goes on the CRL (ADR 0200).
+        from sanxiang.documents.certificates import staff_certificate_revoke
+
+        staff_certificate_revoke(actor=actor, staff=staff)
     if changed:
         ledger_append(
             actor=actor,
@@ -184,7 +219,7 @@ def staff_password_set(
     """Change one's own password (giving the current one), or reset another's as an org admin.
 
     The ledger event says who changed whose password and whether it was a reset; it never
-    holds the hash, which the staff row's digest leaves out (``Staff.ledger_excluded_fields``).
+    holds the hash, which enters the staff row's digest only as a keyed MAC (ADR 0061).
     The hash is stored without Django's "set by set_password" mark, so ``Staff.save`` does not
     record the change a second time as one made outside the services.
     """
@@ -207,6 +242,13 @@ def staff_password_set(
             errors["password"] = [_("新密码不能与当前密码相同。")]
     if errors:
         raise ValidationError(errors)
+    privileges = _privileges()
+    if not own and privileges.is_privileged(staff) and privileges.needs_approval():
+        staff.pending_request = privileges.privilege_request_open(
+            actor=actor, staff=staff, kind="password_reset", password_hash=make_password(password)
+        )
+        return staff
+    staff.pending_request = None
     staff.password = make_password(password)
     staff.save(update_fields=["password"])
     password_validation.password_changed(password, staff)
@@ -230,6 +272,33 @@ def staff_password_record_outside(*, staff: Staff) -> None:
         action="staff.password_change",
         obj=staff,
         details={"reset": actor is None or actor.pk != staff.pk, "outside_services": True},
+    )
+
+
+def staff_record_outside(*, staff: Staff) -> None:
+    """Record an account created by Django's own tools (``createsuperuser``), not a service."""
+    context = current_audit()
+    actor = Staff.objects.filter(pk=context.actor_id).first() if context.actor_id else None
+    ledger_append(
+        actor=actor,
+        action="staff.create",
+        obj=staff,
+        details={"roles": sorted(staff.role_codes), "outside_services": True},
+    )
+
+
+def staff_password_record_rehash(*, staff: Staff) -> None:
+    """Record the re-encoding of a password hash at login (stronger hasher parameters).
+
+    Not a password change: the password is the same, only its stored encoding moved on. The
+    event carries the row's new digest, so the upgraded hash verifies and a swapped one does
+    not (ADR 0061). The account holder is signing in: he is the actor.
+    """
+    ledger_append(
+        actor=staff,
+        action="staff.password_rehash",
+        obj=staff,
+        details={"algorithm": staff.password.split("$", 1)[0]},
     )
 
 
@@ -285,6 +354,27 @@ def certificate_set_status(
         details={"status": status, "reason": certificate.status_reason},
     )
     return certificate
+
+
+@transaction.atomic
+def staff_legal_qualification_set(
+    *, actor: Staff, staff: Staff, qualified: bool, basis: str
+) -> Staff:
+    """BZ-3: mark whether ``staff`` holds the legal professional qualification. Called by the
+    supervision app when the qualification is recorded with its evidence (``basis`` names the
+    evidence record in the event); the flag alone changes, without the step-up of a staff edit."""
+    require_role(actor, ORG_ADMIN_ROLES, _("登记法律职业资格"))
+    require_scope(actor, staff.agency)
+    staff = Staff.objects.select_for_update().get(pk=staff.pk)
+    staff.has_legal_qualification = bool(qualified)
+    staff.save(update_fields=["has_legal_qualification"])
+    ledger_append(
+        actor=actor,
+        action="staff.legal_qualification",
+        obj=staff,
+        details={"qualified": bool(qualified), "basis": basis},
+    )
+    return staff
 
 
 ADVISER_FIELDS = (

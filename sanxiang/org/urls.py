@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privilege_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
     path("staff/<int:pk>/certificates/", views.certificate_issue, name="certificate_issue"),
     path("certificates/", views.certificate_list, name="certificate_list"),
     path("certificates/<int:pk>/status/", views.certificate_set_status, name="certificate_status"),
+    path("privileges/", privilege_views.privilege_list, name="privilege_list"),
+    path("privileges/<int:pk>/decide/", privilege_views.privilege_decide, name="privilege_decide"),
+    path(
+        "staff/<int:pk>/second-factor/reset/", views.second_factor_reset, name="second_factor_reset"
+    ),
     path("advisers/", views.adviser_list, name="adviser_list"),
     path("advisers/new/", views.adviser_create, name="adviser_create"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,9 +16,10 @@ from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import clean_int, clean_text, paginate
 from sanxiang.core.lookups import get_or_404
 from sanxiang.core.permissions import is_superuser
+from sanxiang.core.stepup import StepUpRequired
 from sanxiang.ledger.selectors import object_history
 
-from . import selectors, services
+from . import second_factor, selectors, services
 from .forms import (
     AdviserForm,
     AgencyForm,
@@ -33,6 +34,17 @@ from .roles import ORG_ADMIN_ROLES, Role
 
 def _may_edit(user) -> bool:
     return is_superuser(user) or user.has_role(*ORG_ADMIN_ROLES)
+
+
+def _tell_pending(request, staff):
+    """Say that part of the change waits for a head's approval (ADR 0070)."""
+    pending = getattr(staff, "pending_request", None)
+    if pending is not None:
+        what = pending.get_kind_display()
+        if pending.roles:
+            what += "：" + "、".join(pending.role_labels())
+        messages.info(request, _("%(what)s须经负责人批准后生效，已提交申请。") % {"what": what})
+    return staff
 
 
 @login_required
@@ -146,7 +158,7 @@ def staff_create(request):
 
     def call(data):
         data.pop("is_active", None)
-        return services.staff_create(actor=request.user, **data)
+        return _tell_pending(request, services.staff_create(actor=request.user, **data))
 
     return service_form_page(
         request,
@@ -168,7 +180,9 @@ def staff_edit(request, pk: int):
     def call(data):
         for fixed in ("username", "agency"):
             data.pop(fixed, None)
-        return services.staff_update(actor=request.user, staff=staff, **data)
+        return _tell_pending(
+            request, services.staff_update(actor=request.user, staff=staff, **data)
+        )
 
     return service_form_page(
         request,
@@ -219,8 +233,9 @@ def staff_password_reset(request, pk: int):
     return service_form_page(
         request,
         form=form,
-        call=lambda data: services.staff_password_set(
-            actor=request.user, staff=staff, password=data["password"]
+        call=lambda data: _tell_pending(
+            request,
+            services.staff_password_set(actor=request.user, staff=staff, password=data["password"]),
         ),
         success_url=lambda s: reverse("org:staff_detail", args=[s.pk]),
         success_message=_("已重置密码，请通知本人登录后修改。"),
@@ -228,6 +243,27 @@ def staff_password_reset(request, pk: int):
         cancel_url=reverse("org:staff_detail", args=[staff.pk]),
         section="staff",
     )
+
+
+@login_required
+@require_POST
+def second_factor_reset(request, pk: int):
+    """An administrator resets someone's second factor (lost phone); privileged accounts wait
+    for a head's approval (ADR 0070)."""
+    staff = get_or_404(selectors.staff_get, user=request.user, pk=pk, action="change")
+    try:
+        pending = second_factor.second_factor_reset(actor=request.user, staff=staff)
+    except StepUpRequired:
+        raise
+    except (PermissionDenied, ValidationError) as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    else:
+        if pending is None:
+            messages.success(request, _("已重置动态口令，本人下次登录时重新绑定。"))
+        else:
+            messages.info(request, _("重置动态口令须经负责人批准后生效，已提交申请。"))
+    return redirect("org:staff_detail", pk=staff.pk)
 
 
 @login_required

@@ -4,9 +4,7 @@ visitor's: open data is a published dataset."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -17,6 +15,7 @@ from sanxiang.catalog.columns import Column, plain_decimal
 from sanxiang.catalog.exporters import to_csv
 from sanxiang.catalog.kinds import rows_from_db, spec_for
 from sanxiang.core.language import in_legal_language
+from sanxiang.core.tabular import csv_bytes
 
 from . import selectors
 
@@ -104,12 +103,8 @@ def table_json(name: str, fields, rows: list[Any]) -> dict[str, Any]:
 
 
 def table_csv(fields, rows: list[Any]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([header for _, header in fields])
-    for row in rows:
-        writer.writerow([getattr(row, key) for key, _ in fields])
-    return buffer.getvalue().encode("utf-8-sig")
+    header = [header for _, header in fields]
+    return csv_bytes([header, *([getattr(row, key) for key, _ in fields] for row in rows)])
 
 
 def dumps(data: dict[str, Any]) -> bytes:

@@ -231,3 +231,84 @@ def publishing_agencies(kind: str) -> list[Agency]:
 
 def is_public_kind(kind: str) -> bool:
     return kind in PUBLIC_KINDS and kind in CatalogKind.values
+
+
+# --- the mine directory (ADR 0097) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicMine:
+    """A coal mine as the public directory shows it: its registration, nothing about people."""
+
+    id: int
+    name: str
+    credit_code: str
+    region: str
+    status: str
+    licence_valid: bool
+    licence_valid_until: datetime.date | None
+    supervising_agency: str
+    results: int
+
+
+MINE_PAGE_SIZE = 20
+
+
+def mine_regions() -> list[tuple[str, str]]:
+    """(code, full name) of the regions that have mines, with their provinces and prefectures,
+    for a picker by name."""
+    from sanxiang.core.regions import region_options
+    from sanxiang.registry.models import CoalMine
+
+    return region_options(CoalMine.objects.values_list("division_code", flat=True).distinct())
+
+
+def mine_directory(*, q: str = "", region: str = "", page: int = 1):
+    """Mines whose name contains ``q``, whose credit code is ``q`` (or starts with it), or
+    whose region's name contains ``q``; within the region ``region`` (a code from the picker).
+    Returns a Django page of ``PublicMine``."""
+    from django.core.paginator import Paginator
+    from django.db.models import Count, OuterRef, Subquery
+
+    from sanxiang.core.regions import codes_matching, region_name
+    from sanxiang.publicity.models import PublicEntry
+    from sanxiang.registry.models import CoalMine
+
+    mines = CoalMine.objects.select_related("supervising_agency")
+    text = unicodedata.normalize("NFKC", q or "").strip()
+    if text:
+        condition = Q(name__icontains=text) | Q(credit_code__startswith=text.upper())
+        codes = codes_matching(
+            text, CoalMine.objects.values_list("division_code", flat=True).distinct()
+        )
+        if codes:
+            condition |= Q(division_code__in=codes)
+        mines = mines.filter(condition)
+    region = re.sub(r"\D", "", region or "")[:6]
+    if region:
+        mines = mines.filter(division_code__startswith=region)
+    live = (
+        PublicEntry.objects.filter(mine=OuterRef("pk"))
+        .values("mine")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    mines = mines.annotate(results=Subquery(live)).order_by("name", "pk")
+    paginator = Paginator(mines, MINE_PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    today = timezone.localdate()
+    page_obj.object_list = [
+        PublicMine(
+            id=mine.pk,
+            name=mine.name,
+            credit_code=mine.credit_code,
+            region=region_name(mine.division_code),
+            status=mine.get_status_display(),
+            licence_valid=mine.licence_is_valid_on(today),
+            licence_valid_until=mine.licence_valid_until,
+            supervising_agency=mine.supervising_agency.name,
+            results=mine.results or 0,
+        )
+        for mine in page_obj.object_list
+    ]
+    return page_obj

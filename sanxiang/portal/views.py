@@ -126,7 +126,7 @@ def _items(kind: str, version) -> list:
     if kind == CatalogKind.PROCEDURE_GUIDE:
         for guide in items:
             guide.chart = workflow_chart(guide.workflow) if guide.workflow else None
-            guide.chart_rows = workflow_steps(guide.workflow) if guide.chart else []
+            guide.chart_rows = workflow_steps(guide.workflow) if guide.workflow else []
     return items
 
 

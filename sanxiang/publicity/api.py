@@ -88,7 +88,8 @@ class FieldOut(Schema):
 class TombstoneOut(Schema):
     kind: str
     when: datetime.datetime | None = None
-    reason_kind: str = ""
+    reason_kind: str = Field("", description="撤下事由代码（WithdrawalReason）")
+    reason_kind_label: str = Field("", description="撤下事由")
     reason: str = ""
     basis: str = ""
     approved_by: str = ""
@@ -132,6 +133,13 @@ class PublicationOut(Schema):
     live_version: int | None = None
     publicity_until: datetime.date | None
     withdrawal_due: datetime.date | None
+    withdrawal_reason_kind: str = Field(description="撤下事由代码（WithdrawalReason）")
+    withdrawal_reason_kind_label: str = Field(description="撤下事由")
+    withdrawal_reason: str
+
+    @staticmethod
+    def resolve_withdrawal_reason_kind_label(obj) -> str:
+        return str(obj.get_withdrawal_reason_kind_display()) if obj.withdrawal_reason_kind else ""
 
     @staticmethod
     def resolve_live_version(obj) -> int | None:
@@ -157,16 +165,16 @@ def _publication(request, publication_id: int):
     return get_object_or_404(selectors.publication_list(user=request.user), pk=publication_id)
 
 
-class ConfirmIn(InputSchema):
+class PublicationConfirmIn(InputSchema):
     confirmed: bool = Field(description="核对原文与公开文本后确认（须为 true）")
     note: str = Field("", max_length=300)
 
 
-class OpinionIn(InputSchema):
+class PublicationOpinionIn(InputSchema):
     opinion: str = Field("", max_length=500)
 
 
-class ReasonIn(InputSchema):
+class PublicationReasonIn(InputSchema):
     reason: str = Field(max_length=500)
 
 
@@ -180,21 +188,21 @@ class WithdrawIn(InputSchema):
 @router.post(
     "/publications/{publication_id}/confirm", response=PublicationOut, summary="确认区分处理"
 )
-def confirm_publication(request, publication_id: int, payload: ConfirmIn):
+def confirm_publication(request, publication_id: int, payload: PublicationConfirmIn):
     return services.publication_confirm(
         actor=request.user, publication=_publication(request, publication_id), **payload.dict()
     )
 
 
 @router.post("/publications/{publication_id}/review", response=PublicationOut, summary="审查通过")
-def review_publication(request, publication_id: int, payload: OpinionIn):
+def review_publication(request, publication_id: int, payload: PublicationOpinionIn):
     return services.publication_review(
         actor=request.user, publication=_publication(request, publication_id), **payload.dict()
     )
 
 
 @router.post("/publications/{publication_id}/return", response=PublicationOut, summary="退回修改")
-def return_publication(request, publication_id: int, payload: ReasonIn):
+def return_publication(request, publication_id: int, payload: PublicationReasonIn):
     return services.publication_return(
         actor=request.user, publication=_publication(request, publication_id), **payload.dict()
     )
@@ -203,7 +211,7 @@ def return_publication(request, publication_id: int, payload: ReasonIn):
 @router.post(
     "/publications/{publication_id}/approve", response=PublicationOut, summary="负责人批准并公布"
 )
-def approve_publication(request, publication_id: int, payload: OpinionIn):
+def approve_publication(request, publication_id: int, payload: PublicationOpinionIn):
     return services.publication_approve(
         actor=request.user, publication=_publication(request, publication_id), **payload.dict()
     )

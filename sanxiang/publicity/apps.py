@@ -10,9 +10,18 @@ class PublicityConfig(AppConfig):
     def ready(self) -> None:
         """GS-POST-1: decisions other apps take, sent on commit, become publication drafts."""
         from sanxiang.cases.signals import coercive_measure_taken, decision_issued
+        from sanxiang.core.grounds import register_subject_ground
         from sanxiang.inspections.signals import inspection_closed, onsite_measure_taken
 
         from . import handlers
+        from .selectors import publication_editing
+
+        for subject_type in ("cases.case", "inspections.inspection"):
+            register_subject_ground(
+                subject_type,
+                "publication",
+                lambda subject_id, user, t=subject_type: publication_editing(t, subject_id, user),
+            )
 
         decision_issued.connect(handlers.on_decision_issued, dispatch_uid="publicity.decision")
         inspection_closed.connect(
@@ -24,3 +33,9 @@ class PublicityConfig(AppConfig):
         coercive_measure_taken.connect(
             handlers.on_measure_taken, dispatch_uid="publicity.coercive_measure_taken"
         )
+
+        from sanxiang.registry.timeline import register_timeline_source
+
+        from . import minefile
+
+        register_timeline_source(minefile.feeds)

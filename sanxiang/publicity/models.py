@@ -245,6 +245,8 @@ class Redaction(models.Model):
     end = models.PositiveIntegerField(null=True, blank=True)
     kind = models.CharField(_("类别"), max_length=30)
     certain = models.BooleanField(_("确定"), default=True)
+    # Why a scan finding is unsure (or how it was hidden), in words; shown with 待确认.
+    reason = models.CharField(_("待确认原因"), max_length=200, blank=True)
     ground = models.CharField(_("依据"), max_length=20, choices=RedactionGround.choices)
     origin = models.CharField(_("来源"), max_length=10, choices=RedactionOrigin.choices)
     withheld = models.BooleanField(_("不予公开"), default=True)
@@ -298,6 +300,10 @@ class PublicEntry(models.Model):
     document_number = models.CharField(max_length=200, blank=True)
     kind_text = models.CharField(max_length=500, blank=True)
     outcome = models.CharField(max_length=300, blank=True)
+    # Nullable, no default: added by ALTER TABLE ADD COLUMN, which keeps the FTS5 triggers
+    # (ADR 0050's caveat); a table rebuild would drop them.
+    fine_amount = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    document_key = models.CharField(max_length=200, null=True, blank=True)
     terms = models.TextField()
 
     class Meta:
@@ -306,6 +312,7 @@ class PublicEntry(models.Model):
         indexes = [
             models.Index(fields=["mine", "id"]),
             models.Index(fields=["published_at"]),
+            models.Index(fields=["document_key"], name="publicentry_document_key"),
         ]
 
     def __str__(self) -> str:
@@ -354,3 +361,62 @@ class AnnualReport(models.Model):
             "agency": self.agency,
             "year": self.year,
         }
+
+
+class ErrorReportStatus(models.TextChoices):
+    RECEIVED = "received", _("待答复")
+    REJECTED = "rejected", _("经核实无误")
+    CORRECTING = "correcting", _("更正中")
+    CORRECTED = "corrected", _("已更正")
+
+
+class ReporterKind(models.TextChoices):
+    VISITOR = "visitor", _("社会公众")
+    PARTY = "party", _("当事人")
+
+
+class ErrorReport(models.Model):
+    """GS-POST-2 (“公开的信息可以更新”): someone flags an error on a published result; the
+    editor answers; a correction is a new version through the normal pipeline (``corrections.py``).
+
+    ``source_mac`` is a keyed MAC of the sender's address, kept only to count reports per address
+    and hour (never the address itself)."""
+
+    scope_path_lookup = "publication__agency__path"
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="error_reports"
+    )
+    number = models.CharField(_("反馈编号"), max_length=20, unique=True)
+    version_number = models.PositiveIntegerField(_("所指版本"))
+    reporter_kind = models.CharField(
+        _("反馈人"), max_length=20, choices=ReporterKind.choices, default=ReporterKind.VISITOR
+    )
+    field_label = models.CharField(_("有误的内容"), max_length=60, blank=True)
+    description = models.TextField(_("错误说明"))
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=ErrorReportStatus.choices,
+        default=ErrorReportStatus.RECEIVED,
+    )
+    reply = models.TextField(_("答复"), blank=True)
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    corrected_version = models.PositiveIntegerField(_("更正后的版本"), null=True, blank=True)
+    corrected_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
+    source_mac = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("反馈时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("公示信息纠错反馈")
+        verbose_name_plural = _("公示信息纠错反馈")
+        indexes = [models.Index(fields=["source_mac", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.number

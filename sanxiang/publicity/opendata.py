@@ -6,7 +6,6 @@ Open data is a published dataset, so it is in the legal language whatever the vi
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -14,6 +13,8 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from sanxiang.core.language import in_legal_language
+from sanxiang.core.tabular import csv_stream as safe_csv_stream
+from sanxiang.core.tabular import xlsx_append
 
 from . import public
 from .fields import CHOICE, Category, display_value
@@ -33,18 +34,18 @@ def _url(pk: int) -> str:
 @in_legal_language
 def csv_stream(category: str, **filters) -> Iterator[bytes]:
     items = public.layout_fields(category)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(item.label) for item in items] + [label for _k, label in META_KEYS])
-    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    yield from safe_csv_stream(_sheet_rows(items, category, filters))
+
+
+def _sheet_rows(items, category: str, filters: dict) -> Iterator[list]:
+    """Header and data rows shared by the CSV and XLSX files (cells neutralised by the writer)."""
+    yield [str(item.label) for item in items] + [label for _k, label in META_KEYS]
     for pk, values, published_at in public.open_data_rows(category, **filters):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(
-            [display_value(item, values.get(item.key, "")) for item in items]
-            + [pk, _url(pk), timezone.localtime(published_at).isoformat(timespec="seconds")]
-        )
-        yield buffer.getvalue().encode("utf-8")
+        yield [display_value(item, values.get(item.key, "")) for item in items] + [
+            pk,
+            _url(pk),
+            timezone.localtime(published_at).isoformat(timespec="seconds"),
+        ]
 
 
 def _json_item(items, pk, values, published_at) -> dict:
@@ -87,18 +88,14 @@ def xlsx_bytes(category: str, **filters) -> bytes:
     items = public.layout_fields(category)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(f"{Category(category).label}")
-    sheet.append([str(item.label) for item in items] + [label for _k, label in META_KEYS])
-    for pk, values, published_at in public.open_data_rows(category, **filters):
-        sheet.append(
-            [display_value(item, values.get(item.key, "")) for item in items]
-            + [pk, _url(pk), timezone.localtime(published_at).isoformat(timespec="seconds")]
-        )
+    for row in _sheet_rows(items, category, filters):
+        xlsx_append(sheet, row)
     keys = book.create_sheet("fields")
-    keys.append(["key", "header", "required"])
+    xlsx_append(keys, ["key", "header", "required"])
     for item in items:
-        keys.append([item.key, str(item.label), "是" if item.required else ""])
+        xlsx_append(keys, [item.key, str(item.label), "是" if item.required else ""])
     for key, header in META_KEYS:
-        keys.append([key, header, "是"])
+        xlsx_append(keys, [key, header, "是"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -23,6 +24,7 @@ from sanxiang.ledger.selectors import checkpoint_latest
 from sanxiang.registry.models import CoalMine
 
 from . import search
+from .corrections import corrections_shown
 from .fields import Category, LayoutField, display_value, layout
 from .models import AnnualReport, Publication, PublicationVersion, PublicEntry, WithdrawalReason
 from .workflow import PublicationStatus, ReportStatus
@@ -76,6 +78,7 @@ class PublicRecord:
     versions: list[VersionInfo] = field(default_factory=list)
     ledger: list[LedgerRef] = field(default_factory=list)
     tombstone: dict[str, Any] | None = None
+    corrections: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def values(self) -> dict[str, str]:
@@ -104,7 +107,8 @@ def _tombstone(publication: Publication) -> dict[str, Any] | None:
         return {
             "kind": "withdrawn",
             "when": publication.withdrawn_at,
-            "reason_kind": str(WithdrawalReason(publication.withdrawal_reason_kind).label)
+            "reason_kind": publication.withdrawal_reason_kind,
+            "reason_kind_label": str(WithdrawalReason(publication.withdrawal_reason_kind).label)
             if publication.withdrawal_reason_kind
             else "",
             "reason": publication.withdrawal_reason,
@@ -166,6 +170,7 @@ def _record(publication: Publication, version: PublicationVersion, *, full: bool
         else [],
         ledger=_ledger(publication) if full else [],
         tombstone=_tombstone(publication),
+        corrections=corrections_shown(publication) if full else [],
     )
 
 
@@ -214,6 +219,13 @@ class Hit:
     kind_text: str
     outcome: str
     decision_date: datetime.date
+    fine_amount: Decimal | None = None
+
+
+class Sort:
+    DATE = "date"
+    AMOUNT = "amount"
+    CHOICES = (DATE, AMOUNT)
 
 
 @dataclass(frozen=True)
@@ -223,6 +235,11 @@ class SearchPage:
     capped: bool
     page: int
     num_pages: int
+    sort: str = Sort.DATE
+    # The query was a whole document number and was answered by exact match.
+    exact_number: bool = False
+    # Sorting by amount was asked for more results than the count cap: shown by date instead.
+    amount_sort_refused: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -238,9 +255,15 @@ CATEGORY_LABELS = {code: str(label) for code, label in Category.choices}
 
 HITS_SQL = (
     "SELECT e.id, e.publication_id, e.category, a.name, e.party_name, e.document_number,"
-    " e.kind_text, e.outcome, e.decision_date FROM publicity_publicentry e"
+    " e.kind_text, e.outcome, e.decision_date, e.fine_amount FROM publicity_publicentry e"
     " JOIN org_agency a ON a.id = e.agency_id WHERE e.id IN ({keys})"
 )
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).normalize()
 
 
 def _hits(keys: list[int]) -> list[Hit]:
@@ -256,7 +279,7 @@ def _hits(keys: list[int]) -> list[Hit]:
         row = found.get(key)
         if row is None:
             continue
-        _key, pk, category, agency, party, number, kind_text, outcome, day = row
+        _key, pk, category, agency, party, number, kind_text, outcome, day, fine = row
         if isinstance(day, str):  # SQLite through a raw cursor
             day = datetime.date.fromisoformat(day)
         hits.append(
@@ -270,21 +293,99 @@ def _hits(keys: list[int]) -> list[Hit]:
                 kind_text,
                 outcome,
                 day,
+                _decimal(fine),
             )
         )
     return hits
 
 
 def result_search(
-    query: search.SearchQuery, *, page: int = 1, page_size: int = PAGE_SIZE
+    query: search.SearchQuery,
+    *,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    sort: str = Sort.DATE,
 ) -> SearchPage:
-    """GS-POST-1, GS-REQ-1: released results matching ``query``, newest decision first."""
+    """GS-POST-1, GS-REQ-1: released results matching ``query``, newest decision first, or by
+    fine amount (ADR 0097). A query that is one whole document number is an exact lookup."""
     page = max(int(page or 1), 1)
+    sort = sort if sort in Sort.CHOICES else Sort.DATE
     if page > MAX_PAGE:
-        return SearchPage([], 0, False, page, 0)
+        return SearchPage([], 0, False, page, 0, sort)
+    if search.looks_like_document_number(query.q):
+        keys = _exact_number_keys(query)
+        start = (page - 1) * page_size
+        if sort == Sort.AMOUNT:
+            keys = _by_amount(keys)
+        num_pages = max((len(keys) + page_size - 1) // page_size, 1)
+        return SearchPage(
+            _hits(keys[start : start + page_size]),
+            len(keys),
+            False,
+            page,
+            num_pages,
+            sort,
+            exact_number=True,
+        )
+    if sort == Sort.AMOUNT:
+        # Every match (at most COUNT_CAP) in one run of the engine, then ordered by amount.
+        hits = search.run(query, offset=0, limit=search.COUNT_CAP)
+        start = (page - 1) * page_size
+        num_pages = max((hits.total + page_size - 1) // page_size, 1)
+        if hits.capped:
+            keys = hits.keys[start : start + page_size]
+            return SearchPage(
+                _hits(keys), hits.total, True, page, num_pages, Sort.DATE, amount_sort_refused=True
+            )
+        keys = _by_amount(hits.keys)[start : start + page_size]
+        return SearchPage(_hits(keys), hits.total, False, page, num_pages, sort)
     hits = search.run(query, offset=(page - 1) * page_size, limit=page_size)
     num_pages = max((hits.total + page_size - 1) // page_size, 1)
-    return SearchPage(_hits(hits.keys), hits.total, hits.capped, page, num_pages)
+    return SearchPage(_hits(hits.keys), hits.total, hits.capped, page, num_pages, sort)
+
+
+def _exact_number_keys(query: search.SearchQuery) -> list[int]:
+    """Entries whose document number is exactly the query's (brackets and spacing aside),
+    within the query's other filters, newest first (an indexed lookup, ADR 0097)."""
+    entries = PublicEntry.objects.filter(document_key=search.document_key(query.q))
+    low, high = query.key_range()
+    entries = entries.filter(id__gte=low, id__lte=high)
+    if query.category:
+        entries = entries.filter(category=query.category)
+    if query.agency_id:
+        entries = entries.filter(agency__path__startswith=_agency_path(query.agency_id))
+    region = "".join(c for c in query.region or "" if c.isdigit())
+    if region:
+        entries = entries.filter(region__startswith=region)
+    return list(entries.order_by("-id").values_list("id", flat=True)[: search.COUNT_CAP])
+
+
+def _by_amount(keys: list[int]) -> list[int]:
+    """``keys`` ordered by fine amount, largest first; entries without an amount last."""
+    if not keys:
+        return []
+    amounts = dict(PublicEntry.objects.filter(id__in=keys).values_list("id", "fine_amount"))
+    return sorted(
+        keys,
+        key=lambda key: (amounts.get(key) is None, -(amounts.get(key) or 0), -key),
+    )
+
+
+def result_export_rows(
+    query: search.SearchQuery, *, sort: str = Sort.DATE, limit: int = search.COUNT_CAP
+) -> tuple[list[Hit], int]:
+    """The current result set for export: at most ``limit`` hits in the page's order, and the
+    number of matches (capped)."""
+    first = result_search(query, page=1, page_size=limit, sort=sort)
+    return first.hits, first.total
+
+
+@dataclass(frozen=True)
+class CategoryYear:
+    category_label: str
+    year: int
+    count: int
+    fine_total: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -292,47 +393,87 @@ class MinePage:
     id: int
     name: str
     credit_code: str
+    region: str
+    status: str
+    licence_number: str
+    licence_valid_until: datetime.date | None
+    licence_valid: bool
     supervising_agency: str
     live: list[Hit]
+    live_total: int
+    summary: list[CategoryYear]
     removed: list[PublicRecord]
+
+    @property
+    def fine_total(self) -> Decimal:
+        return sum((row.fine_total or Decimal(0) for row in self.summary), Decimal(0))
+
+
+LATEST_ON_MINE_PAGE = 10
 
 
 def mine_page(mine_id: int) -> MinePage:
-    """一矿一页: every released result about one coal mine, with tombstones of withdrawn ones."""
+    """一矿一页: the mine's public registration (status, licence validity), a summary of its
+    results *now public* — counts and fines by category and year, from the search table, which
+    holds only released, live versions (withdrawn and expired results leave it; drafts never
+    enter) — its latest results, and tombstones of the withdrawn or expired ones."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import ExtractYear
+
+    from sanxiang.core.regions import region_name
+
     mine = CoalMine.objects.filter(pk=mine_id).select_related("supervising_agency").first()
     if mine is None:
         raise Http404
-    keys = list(
-        PublicEntry.objects.filter(mine_id=mine_id)
-        .order_by("-id")
-        .values_list("id", flat=True)[:500]
+    entries = PublicEntry.objects.filter(mine_id=mine_id)
+    rows = (
+        entries.annotate(year=ExtractYear("decision_date"))
+        .values("category", "year")
+        .annotate(count=Count("id"), fine_total=Sum("fine_amount"))
+        .order_by("-year", "category")
     )
+    summary = [
+        CategoryYear(
+            CATEGORY_LABELS[row["category"]], row["year"], row["count"], _decimal(row["fine_total"])
+        )
+        for row in rows
+    ]
+    keys = list(entries.order_by("-id").values_list("id", flat=True)[:LATEST_ON_MINE_PAGE])
     removed = [
         _record(p, p.live_version, full=False)
         for p in Publication.objects.filter(
             mine_id=mine_id, first_published_at__isnull=False, status__in=(S.WITHDRAWN, S.EXPIRED)
         )
         .select_related("agency", "live_version", "withdrawn_by")
-        .order_by("-decided_on", "-pk")
+        .order_by("-decided_on", "-pk")[:50]
         if p.live_version is not None
     ]
-    if not keys and not removed:
-        raise Http404
     return MinePage(
         id=mine.pk,
         name=mine.name,
         credit_code=mine.credit_code,
+        region=region_name(mine.division_code),
+        status=mine.get_status_display(),
+        licence_number=mine.licence_number,
+        licence_valid_until=mine.licence_valid_until,
+        licence_valid=mine.licence_is_valid_on(),
         supervising_agency=mine.supervising_agency.name,
         live=_hits(keys),
+        live_total=sum(row.count for row in summary),
+        summary=summary,
         removed=removed,
     )
 
 
-def feed_entries(limit: int = 50) -> list[tuple[Hit, datetime.datetime, dict[str, str]]]:
-    """The latest released results for the Atom feed, with their public values."""
-    entries = PublicEntry.objects.select_related("agency", "version").order_by(
-        "-published_at", "-id"
-    )[:limit]
+def feed_entries(
+    limit: int = 50, *, mine_id: int | None = None
+) -> list[tuple[Hit, datetime.datetime, dict[str, str]]]:
+    """The latest released results for the Atom feed (of one mine when given), with their
+    public values."""
+    entries = PublicEntry.objects.select_related("agency", "version")
+    if mine_id is not None:
+        entries = entries.filter(mine_id=mine_id)
+    entries = entries.order_by("-published_at", "-id")[:limit]
     return [
         (
             Hit(
@@ -345,6 +486,7 @@ def feed_entries(limit: int = 50) -> list[tuple[Hit, datetime.datetime, dict[str
                 kind_text=e.kind_text,
                 outcome=e.outcome,
                 decision_date=e.decision_date,
+                fine_amount=_decimal(e.fine_amount),
             ),
             e.published_at,
             e.version.public_fields,
@@ -385,11 +527,14 @@ def layout_fields(category: str) -> tuple[LayoutField, ...]:
 
 
 def region_choices() -> list[str]:
-    return sorted(
-        code
-        for code in PublicEntry.objects.values_list("region", flat=True).distinct()[:200]
-        if code
-    )
+    """Division codes a result's region can have: a result takes its mine's, its party's
+    employer's or its agency's (``services._region``). Read from those small tables, never from
+    the search table (a DISTINCT there scans every row, ADR 0097)."""
+    from sanxiang.org.models import Agency
+
+    codes = set(CoalMine.objects.values_list("division_code", flat=True).distinct())
+    codes |= set(Agency.objects.values_list("division_code", flat=True).distinct())
+    return sorted(code for code in codes if code)
 
 
 def public_reports() -> list[AnnualReport]:

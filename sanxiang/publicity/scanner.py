@@ -27,6 +27,16 @@ editor releases them with a reason):
 Numbers are matched on a copy of the text whose full-width digits, letters and signs are
 folded to half-width one character for one, so positions stay those of the original text.
 Digits and letters next to a match end it (an ID number inside a longer number is not one).
+
+Written to slip past (ADR 0081): numbers are matched a second time on a normalised copy
+(``scan_text``) where Chinese digits written one by one (一四〇一〇五…) are digits and spaces,
+dots, hyphens and slashes between digits are gone, and names a second time with separators
+between their characters removed; the offsets map back to the original text, so the
+redaction covers the whole written span. A valid ID number found that way is certain; a
+phone or card number is certain when written in Chinese digits, digit by digit or in the
+usual groups, otherwise unsure. Names of natural persons elsewhere in the register
+(``registry_names``) are unsure: the same name may be someone else. Every unsure finding
+carries its reason in words, shown to the editor as 待确认.
 """
 
 from __future__ import annotations
@@ -40,6 +50,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.core.identifiers import validate_credit_code, validate_id_card
+
+from . import scan_text
+from .scan_text import name_candidates  # noqa: F401 - the service looks these up
 
 ID_CARD = "id_card"
 MOBILE = "mobile"
@@ -69,6 +82,7 @@ class Finding:
     kind: str
     text: str
     certain: bool
+    reason: str = ""  # why it is unsure (or how it was hidden), in words for the editor
 
     @property
     def label(self) -> str:
@@ -176,55 +190,97 @@ def _id_number_is_valid(text: str, today: datetime.date | None) -> bool:
     return True
 
 
-def _numbers(text: str, today: datetime.date | None) -> list[Finding]:
-    folded = fold(text)
-    found: list[Finding] = []
+def _number_matches(folded: str, today: datetime.date | None) -> list[tuple[int, int, str, bool]]:
+    """(start, end, kind, certain) of the numbers in an already folded text."""
+    found: list[tuple[int, int, str, bool]] = []
     for match in _ID18.finditer(folded):
         raw = match.group()
         if _id_number_is_valid(raw, today):
-            found.append(
-                Finding(
-                    match.start(), match.end(), ID_CARD, text[match.start() : match.end()], True
-                )
-            )
+            found.append((*match.span(), ID_CARD, True))
         elif raw.isdigit() and _luhn_ok(raw):
             continue  # an 18-digit bank card: the card pattern below takes it
         elif not _is_credit_code(raw):
-            found.append(
-                Finding(
-                    match.start(), match.end(), ID_CARD, text[match.start() : match.end()], False
-                )
-            )
+            found.append((*match.span(), ID_CARD, False))
     for match in _ID15.finditer(folded):
-        found.append(
-            Finding(match.start(), match.end(), ID_CARD, text[match.start() : match.end()], False)
-        )
+        found.append((*match.span(), ID_CARD, False))
     for match in _CARD.finditer(folded):
         digits = re.sub(r"[ -]", "", match.group())
         if 16 <= len(digits) <= 19 and _luhn_ok(digits):
-            found.append(
-                Finding(
-                    match.start(), match.end(), BANK_CARD, text[match.start() : match.end()], True
-                )
-            )
-    for match in _MOBILE.finditer(folded):
-        found.append(
-            Finding(match.start(), match.end(), MOBILE, text[match.start() : match.end()], True)
+            found.append((*match.span(), BANK_CARD, True))
+    found += [(*m.span(), MOBILE, True) for m in _MOBILE.finditer(folded)]
+    found += [(*m.span(), FIXED_LINE, True) for m in _FIXED.finditer(folded)]
+    found += [(*m.span(), FIXED_LINE, False) for m in _FIXED_BARE.finditer(folded)]
+    found += [(*m.span(), EMAIL, True) for m in _EMAIL.finditer(folded)]
+    return found
+
+
+_PLAIN_REASONS = {
+    (ID_CARD, 18): _("形如身份证号码，但校验位或出生日期不符"),
+    (ID_CARD, 15): _("形如15位旧式身份证号码"),
+    (FIXED_LINE, 0): _("形如未加分隔的固定电话号码"),
+}
+# Digit groupings people use when they write these numbers with separators.
+_USUAL_GROUPS = {
+    ID_CARD: ([6, 8, 4], [6, 4, 4, 4], [3, 3, 4, 4, 4], [6, 8, 3, 1]),
+    MOBILE: ([3, 4, 4], [3, 3, 5], [4, 3, 4], [2, 3, 4, 4], [4, 4, 3]),
+    BANK_CARD: ([4, 4, 4, 4], [4, 4, 4, 4, 3], [4, 4, 4, 4, 2], [6, 13], [4, 4, 4, 4, 1]),
+}
+
+
+def _plain_reason(kind: str, length: int, certain: bool) -> str:
+    if certain:
+        return ""
+    key = (kind, length if kind == ID_CARD else 0)
+    return str(_PLAIN_REASONS.get(key, ""))
+
+
+def _hidden_number(kind: str, certain: bool, original: str) -> tuple[bool, str]:
+    """How sure a number is that was found only after normalising, and the reason in words."""
+    chinese = scan_text.has_chinese_digits(original)
+    groups = scan_text.digit_groups(original)
+    words = {
+        "how": _("以中文数字书写") if chinese else _("数字之间夹有空格、点或横线"),
+        "label": KIND_LABELS[kind],
+    }
+    if not certain:
+        return False, str(_("%(how)s，拼合后形如%(label)s，但不完全符合其格式") % words)
+    regular = chinese or all(size == 1 for size in groups) or groups in _USUAL_GROUPS.get(kind, ())
+    if kind == ID_CARD or regular:  # a valid ID number is one however it is written
+        return True, str(_("%(how)s的%(label)s") % words)
+    return False, str(_("%(how)s，拼合后形如%(label)s，请确认是否为个人信息") % words)
+
+
+def _area_code_split(digits: str, original: str) -> bool:
+    """A separated fixed-line number splits after its area code, before a local number that
+    does not start with 0 (unless written digit by digit or in Chinese digits)."""
+    groups = scan_text.digit_groups(original)
+    if scan_text.has_chinese_digits(original) or all(size == 1 for size in groups):
+        return True
+    return groups[0] in (3, 4) and digits[groups[0] : groups[0] + 1] != "0"
+
+
+def _numbers(text: str, today: datetime.date | None) -> list[Finding]:
+    folded = fold(text)
+    found = [
+        Finding(
+            start, end, kind, text[start:end], certain, _plain_reason(kind, end - start, certain)
         )
-    for match in _FIXED.finditer(folded):
-        found.append(
-            Finding(match.start(), match.end(), FIXED_LINE, text[match.start() : match.end()], True)
-        )
-    for match in _FIXED_BARE.finditer(folded):
-        found.append(
-            Finding(
-                match.start(), match.end(), FIXED_LINE, text[match.start() : match.end()], False
-            )
-        )
-    for match in _EMAIL.finditer(folded):
-        found.append(
-            Finding(match.start(), match.end(), EMAIL, text[match.start() : match.end()], True)
-        )
+        for start, end, kind, certain in _number_matches(folded, today)
+    ]
+    collapsed = scan_text.collapse_digits(folded)
+    if collapsed.text == folded:
+        return found
+    plain = [(f.start, f.end) for f in found]
+    for cstart, cend, kind, certain in _number_matches(collapsed.text, today):
+        start, end = collapsed.span(cstart, cend)
+        if kind == FIXED_LINE and not _area_code_split(
+            collapsed.text[cstart:cend], text[start:end]
+        ):
+            continue
+        if any(start < b and end > a for a, b in plain):
+            continue  # already found as written
+        sure, reason = _hidden_number(kind, certain, text[start:end])
+        found.append(Finding(start, end, kind, text[start:end], sure, reason))
     return found
 
 
@@ -252,20 +308,61 @@ def _addresses(text: str, known_addresses: Iterable[str]) -> list[Finding]:
             found.append(Finding(start, end, ADDRESS, text[start:end], True))
     for match in _HOUSE_ADDRESS.finditer(folded):
         start = _trim_noise(text, match.start(), match.end())
-        found.append(Finding(start, match.end(), ADDRESS, text[start : match.end()], False))
+        found.append(
+            Finding(
+                start,
+                match.end(),
+                ADDRESS,
+                text[start : match.end()],
+                False,
+                str(_("写到门牌号的地址，可能是单位地址")),
+            )
+        )
     for address in {a.strip() for a in known_addresses if a and len(a.strip()) >= 4}:
         for match in re.finditer(re.escape(address), text):
             found.append(Finding(match.start(), match.end(), ADDRESS, match.group(), True))
     return found
 
 
-def _names(text: str, known_names: Iterable[str], allowed: set[str]) -> list[Finding]:
+def _name_spans(text: str, collapsed: scan_text.Mapped, name: str):
+    """(start, end, hidden) of ``name`` in ``text``, also where separators split it."""
+    seen = set()
+    for match in re.finditer(re.escape(name), text):
+        seen.add(match.span())
+        yield (*match.span(), False)
+    if collapsed.changed:
+        for match in re.finditer(re.escape(name), collapsed.text):
+            span = collapsed.span(*match.span())
+            if span not in seen:
+                yield (*span, True)
+
+
+def _names(
+    text: str, known_names: Iterable[str], allowed: set[str], registry_names: Iterable[str] = ()
+) -> list[Finding]:
     found: list[Finding] = []
-    for name in {n.strip() for n in known_names if n and len(n.strip()) >= 2}:
+    collapsed = scan_text.collapse_name(text)
+    known = {n.strip() for n in known_names if n and len(n.strip()) >= 2}
+    for name in known:
         if name in allowed or "某" in name:
             continue
-        for match in re.finditer(re.escape(name), text):
-            found.append(Finding(match.start(), match.end(), PERSON_NAME, name, True))
+        for start, end, hidden in _name_spans(text, collapsed, name):
+            reason = str(_("姓名中间夹有空格或符号")) if hidden else ""
+            found.append(Finding(start, end, PERSON_NAME, text[start:end], True, reason))
+    for name in {n.strip() for n in registry_names if n and len(n.strip()) >= 2} - known:
+        if name in allowed or "某" in name:
+            continue
+        for start, end, _hidden in _name_spans(text, collapsed, name):
+            found.append(
+                Finding(
+                    start,
+                    end,
+                    PERSON_NAME,
+                    text[start:end],
+                    False,
+                    str(_("与人员登记中的其他自然人同名，请确认是否指此人")),
+                )
+            )
     for match in _ROLE_NAME.finditer(text):
         start, end = match.span(1)
         name = match.group(1)
@@ -281,7 +378,11 @@ def _names(text: str, known_names: Iterable[str], allowed: set[str]) -> list[Fin
             or any(name.startswith(a) for a in allowed if len(a) >= 2)
         ):
             continue
-        found.append(Finding(start, end, PERSON_NAME, name, False))
+        found.append(
+            Finding(
+                start, end, PERSON_NAME, name, False, str(_("职务称谓之后的人名，未在人员登记中"))
+            )
+        )
     return found
 
 
@@ -304,20 +405,23 @@ def scan(
     known_names: Iterable[str] = (),
     allowed_names: Iterable[str] = (),
     known_addresses: Iterable[str] = (),
+    registry_names: Iterable[str] = (),
     today: datetime.date | None = None,
 ) -> list[Finding]:
     """GS-REQ-2: the personal data in ``text``, as non-overlapping findings in text order.
 
-    ``known_names``: natural persons the register knows (flagged wherever they appear);
-    ``allowed_names``: names that may be published (the party's own name where the rule
-    allows it, officers' names, which GS-PRE-2.1 publishes anyway).
+    ``known_names``: natural persons the register knows around the case (flagged wherever
+    they appear, certain); ``registry_names``: other natural persons of the register whose
+    names occur in the text (see :func:`name_candidates`; flagged unsure: the same name may
+    be someone else); ``allowed_names``: names that may be published (the party's own name
+    where the rule allows it, officers' names, which GS-PRE-2.1 publishes anyway).
     """
     if not text:
         return []
     allowed = {n.strip() for n in allowed_names if n and n.strip()}
     findings = _numbers(text, today)
     findings += _addresses(text, known_addresses)
-    findings += _names(text, known_names, allowed)
+    findings += _names(text, known_names, allowed, registry_names)
     return _resolve(findings)
 
 

@@ -72,6 +72,26 @@ def filter_tokens(*, category: str, agency_ids: Iterable[int], region: str) -> l
     return tokens
 
 
+# A whole number: the issuing organ's code (two or more characters), 〔year〕, sequence, 号.
+# A partial number such as 〔2026〕12号 stays a keyword search.
+_NUMBER_SHAPE = re.compile(r"^\S{2,}[〔\[]\d{4}[〕\]]\d+号$")
+_BRACKETS = str.maketrans({"［": "[", "］": "]", "【": "[", "】": "]", "〈": "[", "〉": "]"})
+
+
+def document_key(number: str) -> str:
+    """A document number as compared for an exact match: letters and digits only, NFKC,
+    lower case — 测（甲）煤安罚〔2026〕1号, 测(甲)煤安罚[2026]1号 and 测甲煤安罚〔2026〕1号 are
+    the same key, 测（乙）…1号 and …11号 are not (the year has four digits, so no two numbers
+    collide)."""
+    return "".join(segments(number or ""))
+
+
+def looks_like_document_number(q: str) -> bool:
+    """A query that is one whole document number (… 〔YYYY〕 … 号): answered by exact match."""
+    text = unicodedata.normalize("NFKC", (q or "").strip()).translate(_BRACKETS)
+    return 0 < len(text) <= 100 and bool(_NUMBER_SHAPE.match(text))
+
+
 def sort_key(decision_date: datetime.date, publication_id: int) -> int:
     return decision_date.toordinal() * KEY_SCALE + publication_id
 

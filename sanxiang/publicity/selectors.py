@@ -19,6 +19,22 @@ from .workflow import PREPARING, PublicationStatus, ReportStatus
 S = PublicationStatus
 
 
+def publication_editing(subject_type: str, subject_id: str, user: Staff) -> str | None:
+    """The publicity editor of a publication of this case or inspection that is still being
+    prepared reads its documents (ADR 0123): ``publication:7``."""
+    from sanxiang.core.permissions import in_scope
+    from sanxiang.org.roles import Role
+
+    if not user.has_role(Role.PUBLICITY_EDITOR):
+        return None
+    for publication in Publication.objects.select_related("agency").filter(
+        source_type=subject_type, source_id=str(subject_id), status__in=PREPARING
+    ):
+        if in_scope(user, publication.agency):
+            return f"publication:{publication.pk}"
+    return None
+
+
 def publication_list(
     *,
     user: Staff,

@@ -175,6 +175,18 @@ def _scan_context(publication: Publication) -> dict[str, Any]:
     }
 
 
+def _registry_names(text: str, *, exclude: set[str]) -> set[str]:
+    """Names of natural persons anywhere in the register that occur in ``text`` (also split by
+    spaces or dots): looked up from the text's 2–4 character runs, not by loading the register.
+    The scanner flags them as unsure (ADR 0081)."""
+    candidates = sorted(scanner.name_candidates(text) - exclude)
+    found: set[str] = set()
+    for start in range(0, len(candidates), 500):
+        chunk = candidates[start : start + 500]
+        found.update(Person.objects.filter(name__in=chunk).values_list("name", flat=True))
+    return found
+
+
 @in_legal_language
 def _scan(publication: Publication, *, keys: list[str] | None = None) -> int:
     """Propose redactions for the free text of the current revision (keys: only those fields);
@@ -191,7 +203,8 @@ def _scan(publication: Publication, *, keys: list[str] | None = None) -> int:
             continue
         text = str(publication.fields.get(item.key, "") or "")
         taken = [(r.start, r.end) for r in existing if r.field == item.key]
-        for finding in scanner.scan(text, **context):
+        others = _registry_names(text, exclude=context["allowed_names"])
+        for finding in scanner.scan(text, registry_names=others, **context):
             if any(finding.start < end and finding.end > start for start, end in taken):
                 continue
             Redaction.objects.create(
@@ -202,6 +215,7 @@ def _scan(publication: Publication, *, keys: list[str] | None = None) -> int:
                 end=finding.end,
                 kind=finding.kind,
                 certain=finding.certain,
+                reason=finding.reason[:200],
                 ground=RedactionGround.PERSONAL,
                 origin=RedactionOrigin.SCAN,
                 withheld=True,
@@ -239,7 +253,8 @@ def _scan(publication: Publication, *, keys: list[str] | None = None) -> int:
 def _create(
     actor: Staff | None, draft: sources.Draft, *, action: str = "publication.draft"
 ) -> Publication:
-    due = rules.publication_due(draft.category, draft.decided_on)
+    # A changed or remade decision's clock runs from the day the agency received it (ADR 0155).
+    due = rules.publication_due(draft.category, draft.extra.get("clock_from", draft.decided_on))
     publication = Publication(
         agency=draft.agency,
         category=draft.category,
@@ -333,6 +348,25 @@ def publication_draft_for_inspection(
     return _create_once(sources.inspection_draft(inspection), actor)
 
 
+@transaction.atomic
+def publication_draft_for_licensing(
+    *, application_id: int, actor: Staff | None = None
+) -> Publication | None:
+    """GS-POST-1: a licensing grant, drafted when decided, due 7 working days after the decision.
+    Idempotent: one publication per application."""
+    from sanxiang.licensing.models import Application
+    from sanxiang.licensing.workflow import Outcome
+
+    application = (
+        Application.objects.select_related("agency", "mine")
+        .filter(pk=application_id, outcome=Outcome.GRANT, decided_on__isnull=False)
+        .first()
+    )
+    if application is None:
+        return None
+    return _create_once(sources.licensing_draft(application), actor)
+
+
 # On-site measures that are coercive (行政强制) and so published as such; the others are part of
 # the inspection result.
 COERCIVE_ONSITE_MEASURES = frozenset({"withdraw_workers", "order_stop_use"})
@@ -390,8 +424,8 @@ def publication_manual_create(
     mine: CoalMine | None = None,
     person: Person | None = None,
 ) -> Publication:
-    """A draft typed in by the editor: licensing decisions (no licensing source exists yet)
-    and any other decision to publish. Due as GS-POST-1 says for its category."""
+    """A draft typed in by the editor: licensing decisions made outside the online window (a
+    decision of the window drafts its own and is refused here) and any other decision to publish. Due as GS-POST-1 says for its category."""
     require_role(actor, EDITOR_ROLES, _("新建结果公示"))
     require_scope(actor, agency)
     errors: dict[str, list[str]] = {}
@@ -405,6 +439,23 @@ def publication_manual_create(
         _add(errors, "mine", _("所选煤矿不存在或不在您的管辖范围内。"))
     if person is not None and not Person.objects.restrict(actor).filter(pk=person.pk).exists():
         _add(errors, "person", _("所选自然人不存在或不在您的管辖范围内。"))
+    if (
+        category == Category.LICENSING
+        and mine is not None
+        and isinstance(decided_on, datetime.date)
+    ):
+        from sanxiang.licensing.models import Application
+
+        if (
+            Application.objects.filter(mine=mine, decided_on=decided_on)
+            .exclude(outcome="")
+            .exists()
+        ):
+            _add(
+                errors,
+                "category",
+                _("该煤矿当日的行政许可决定已由行政许可网上办理生成公示草稿，请在该草稿上编辑。"),
+            )
     values = _clean_values(category, fields or {}, errors)
     if errors:
         raise ValidationError(errors)
@@ -786,9 +837,26 @@ def _agency_ids(agency: Agency) -> list[int]:
     return [int(part) for part in agency.path.strip("/").split("/") if part.isdigit()]
 
 
+def _amount(value) -> Decimal | None:
+    """The fine in 万元 as a number, for sorting and summing on the portal (None if not one)."""
+    try:
+        amount = Decimal(str(value).strip().replace(",", "")) if value not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount is not None and amount.is_finite() and amount >= 0 else None
+
+
 def _index(publication: Publication, version: PublicationVersion) -> PublicEntry:
     """Write the search entry of the live version (public values only)."""
     PublicEntry.objects.filter(publication=publication).delete()
+    entry = public_entry_for(publication, version)
+    entry.save(force_insert=True)
+    return entry
+
+
+def public_entry_for(publication: Publication, version: PublicationVersion) -> PublicEntry:
+    """The search entry (unsaved) that the live ``version`` of ``publication`` makes: derived
+    data, which ``ledger_verify`` rebuilds this way to check the table (ADR 0060)."""
     values = version.public_fields
     decision_date = publication.decided_on
     if values.get("decision_date"):
@@ -798,7 +866,7 @@ def _index(publication: Publication, version: PublicationVersion) -> PublicEntry
         for item in layout(publication.category)
         if item.search and values.get(item.key)
     ]
-    return PublicEntry.objects.create(
+    return PublicEntry(
         id=search.sort_key(decision_date, publication.pk),
         publication=publication,
         version=version,
@@ -812,6 +880,8 @@ def _index(publication: Publication, version: PublicationVersion) -> PublicEntry
         document_number=values.get("decision_number", "")[:200],
         kind_text=values.get(KIND_FIELD[publication.category], "")[:500],
         outcome=values.get(OUTCOME_FIELD[publication.category], "")[:300],
+        fine_amount=_amount(values.get("fine_amount")),
+        document_key=search.document_key(values.get("decision_number", ""))[:200] or None,
         terms=search.document_tokens(
             texts,
             search.filter_tokens(
@@ -846,11 +916,15 @@ def _publish(actor: Staff | None, publication: Publication) -> Publication:
     until = view.values.get("publicity_until") or publication.fields.get("publicity_until")
     publication.publicity_until = datetime.date.fromisoformat(until) if until else None
     _index(publication, version)
+    from .corrections import error_reports_mark_corrected
+
+    corrected = error_reports_mark_corrected(publication) if previous is not None else 0
     return _record(
         actor,
         publication,
         transition,
         version=version.number,
+        **({"corrects_reports": corrected} if corrected else {}),
         public_digest=version.digest,
         on_time=timezone.localdate(now) <= publication.due_on,
         due_on=publication.due_on,

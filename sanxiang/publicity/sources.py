@@ -3,8 +3,8 @@ coercive measure. Read-only on those apps; every value can be corrected by the e
 drafts are public records, so they are built ``in_legal_language`` (choice labels in Chinese)
 whatever the language of the request that triggered them.
 
-Licensing has no source in the system yet (no licensing app exists): licensing results are
-drafted by hand with the same layout (``publication_manual_create``).
+Licensing decisions come from the licensing window (``licensing_draft``): a grant drafts its
+publication in the licensing layout the moment it is decided.
 """
 
 from __future__ import annotations
@@ -244,4 +244,49 @@ def onsite_measure_draft(measure) -> Draft:
         document_number=measure.document.number.text if measure.document.number_id else "",
         legal_basis="",
         decided_on=timezone.localdate(measure.created_at),
+    )
+
+
+LICENSING_PARTY_CODE = "02"  # 法人 (LICENSING_PARTY_CATEGORIES)
+LICENCE_CATEGORY_OTHER = "06"
+
+
+@in_legal_language
+def licensing_draft(application) -> Draft:
+    """GS-POST-1: a licensing decision (准予行政许可) in the licensing 双公示 layout."""
+    from sanxiang.documents.models import Document
+
+    mine = application.mine
+    document = (
+        Document.objects.filter(
+            subject_type="licensing.application",
+            subject_id=str(application.pk),
+            type_code="licensing_grant",
+        )
+        .select_related("number")
+        .first()
+    )
+    values = {
+        **_party_fields(mine=mine, person=None),
+        "party_category": LICENSING_PARTY_CODE,
+        "licence_document_name": document.title if document else "准予行政许可决定书",
+        "decision_number": document.number.text if document and document.number_id else "",
+        "licence_category": LICENCE_CATEGORY_OTHER,
+        "licence_certificate_name": application.item_name,
+        "licence_content": application.reasons,
+        "decision_date": application.decided_on.isoformat(),
+        "valid_from": application.decided_on.isoformat(),
+        "valid_to": application.valid_to.isoformat() if application.valid_to else "",
+        "current_status": "有效",
+        **_agency_fields(application.agency),
+    }
+    return Draft(
+        category=Category.LICENSING,
+        agency=application.agency,
+        source_type="licensing.application",
+        source_id=str(application.pk),
+        title=f"行政许可 · {mine.name}",
+        decided_on=application.decided_on,
+        fields=values,
+        mine=mine,
     )

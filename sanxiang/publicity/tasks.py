@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from sanxiang.core.audit import audit_context
+from sanxiang.core.taskrun import enqueue_chain
 
 logger = logging.getLogger(__name__)
 TICK_HOUR = 1
@@ -71,10 +71,9 @@ def publicity_tick() -> dict[str, int]:
 
 
 def tick_schedule() -> datetime.datetime | None:
-    """Enqueue the next tick for tomorrow at 01:00 (local time), once the caller commits."""
-    if not publicity_tick.get_backend().supports_defer:
-        return None
+    """Enqueue the next tick for tomorrow at 01:00 (local time), once the caller commits —
+    unless a tick is already waiting or running elsewhere (ADR 0082: a re-run tick or the
+    worker's chain keeper never starts a second chain)."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     run_after = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(TICK_HOUR)))
-    transaction.on_commit(lambda: publicity_tick.using(run_after=run_after).enqueue())
-    return run_after
+    return enqueue_chain(publicity_tick, run_after)

@@ -43,9 +43,9 @@ S = PublicationStatus
 
 
 def _report_errors(request, exc: ValidationError) -> None:
-    for field, texts in error_dict(exc).items():
+    for texts in error_dict(exc).values():
         for text in texts:
-            messages.error(request, text if field in ("__all__", "status") else f"{field}：{text}")
+            messages.error(request, text)
 
 
 ACTIONS = {

@@ -88,6 +88,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _("申请撤下"),
         WITHDRAW_REQUEST_ROLES,
         needs_reason=True,
+        system_may_act=True,  # opened by a recorded appeal outcome (ADR 0155)
     ),
     Transition(
         "reject_withdrawal",

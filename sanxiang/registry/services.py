@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import transaction
@@ -71,6 +72,28 @@ def mine_update(
     )
     if changed:
         ledger_append(actor=actor, action="mine.update", obj=mine, details={"fields": changed})
+    return mine
+
+
+@transaction.atomic
+def mine_licence_record(
+    *, actor: Staff, mine: CoalMine, number: str, valid_until: datetime.date | None
+) -> CoalMine:
+    """The mine's safety-licence line, as the licensing window issues, extends, suspends or
+    revokes its licence (``licensing.services``; a suspended or revoked licence is recorded as
+    ending the day before)."""
+    require_scope(actor, mine.supervising_agency)
+    mine = CoalMine.objects.select_for_update().get(pk=mine.pk)
+    if (mine.licence_number, mine.licence_valid_until) == (number, valid_until):
+        return mine
+    mine.licence_number, mine.licence_valid_until = number, valid_until
+    mine.save(update_fields=["licence_number", "licence_valid_until"])
+    ledger_append(
+        actor=actor,
+        action="mine.licence",
+        obj=mine,
+        details={"licence_number": number, "valid_until": valid_until},
+    )
     return mine
 
 

@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from sanxiang.api.lookups import resolve
 from sanxiang.api.schemas import InputSchema
 from sanxiang.cases.models import Case, Proposal
+from sanxiang.evidence import selectors as evidence_selectors
 from sanxiang.org.models import Agency, Staff
 from sanxiang.org.selectors import adviser_list
 
@@ -83,6 +84,10 @@ class SubmissionOut(Schema):
     digest: str
     checklist: list[ChecklistAnswerOut]
     inquiries: list[InquiryOut]
+
+    @staticmethod
+    def resolve_materials(obj, context) -> list[dict]:
+        return evidence_selectors.manifest_shown(context["request"].user, obj.materials)
 
     @staticmethod
     def resolve_case_report_number(obj) -> str:
@@ -226,7 +231,7 @@ class ResubmitIn(InputSchema):
     materials_note: str = Field("", max_length=2000)
 
 
-class ReasonIn(InputSchema):
+class ReviewReasonIn(InputSchema):
     reason: str = Field(max_length=500)
 
 
@@ -257,7 +262,7 @@ class InquiryIn(InputSchema):
     content: str = Field(max_length=20000)
 
 
-class OpinionIn(InputSchema):
+class ReviewOpinionIn(InputSchema):
     kind: OpinionKind
     reasons: str = Field(max_length=20000)
     proposed_change: str = Field("", max_length=20000)
@@ -287,7 +292,7 @@ class CollectiveIn(InputSchema):
     attendees: str = Field("", max_length=500)
 
 
-class ConfirmIn(InputSchema):
+class CollectiveConfirmIn(InputSchema):
     confirm: bool
 
 
@@ -416,7 +421,7 @@ def resubmit(request, review_id: int, payload: ResubmitIn):
 
 
 @router.post("/reviews/{review_id}/withdraw", response=ReviewDetailOut, summary="撤回送审")
-def withdraw(request, review_id: int, payload: ReasonIn):
+def withdraw(request, review_id: int, payload: ReviewReasonIn):
     return services.review_withdraw(
         actor=request.user, review=_review(request, review_id), reason=payload.reason
     )
@@ -472,7 +477,7 @@ def inquiry(request, review_id: int, payload: InquiryIn):
 @router.post(
     "/reviews/{review_id}/extension", response={201: ExtensionOut}, summary="负责人批准延长审核期限"
 )
-def extend(request, review_id: int, payload: ReasonIn):
+def extend(request, review_id: int, payload: ReviewReasonIn):
     return Status(
         201,
         services.review_extend(
@@ -482,7 +487,7 @@ def extend(request, review_id: int, payload: ReasonIn):
 
 
 @router.post("/reviews/{review_id}/opinion", response={201: OpinionOut}, summary="提出法制审核意见")
-def opinion(request, review_id: int, payload: OpinionIn):
+def opinion(request, review_id: int, payload: ReviewOpinionIn):
     data = payload.dict()
     data["grounds"] = [str(g) for g in data["grounds"]]
     issued = services.opinion_issue(actor=request.user, review=_review(request, review_id), **data)
@@ -541,7 +546,7 @@ def collective(request, review_id: int, payload: CollectiveIn):
     response=ReviewDetailOut,
     summary="登记集体讨论决定为审核结果",
 )
-def collective_clearance(request, review_id: int, payload: ConfirmIn):
+def collective_clearance(request, review_id: int, payload: CollectiveConfirmIn):
     if not payload.confirm:
         raise ValidationError({"confirm": ["请确认登记。"]})
     return disagreement.collective_clearance_register(

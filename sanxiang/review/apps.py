@@ -8,8 +8,14 @@ class ReviewConfig(AppConfig):
     verbose_name = _("重大执法决定法制审核")
 
     def ready(self) -> None:
-        from sanxiang.evidence.access import register_subject_review
+        from sanxiang.core.grounds import register_subject_review
 
         from .selectors import review_reviewing_case
 
         register_subject_review("cases.case", review_reviewing_case)
+
+        from sanxiang.registry.timeline import register_timeline_source
+
+        from . import minefile
+
+        register_timeline_source(minefile.feeds)

@@ -107,7 +107,11 @@ def argument_record(
         if adviser is None:
             _add(errors, "adviser", _("请选择法律顾问或公职律师。"))
         elif not adviser_list(user=actor).filter(pk=adviser.pk).exists():
-            _add(errors, "adviser", _("所选法律顾问不是本单位聘用的，也不在共享库中（SH-ORG-4）。"))
+            _add(
+                errors,
+                "adviser",
+                _("所选法律顾问不是本单位聘用的，也不在共享库中（《实施办法》五（一）4）。"),
+            )
         else:
             author = author or adviser.name
             organisation = organisation or adviser.organisation

@@ -40,8 +40,10 @@ TEXTAREA = {"rows": 4}
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Staff) -> str:
-        qualified = _("，具有法律职业资格") if obj.has_legal_qualification else ""
-        return f"{obj.full_name or obj.username}（{obj.username}{qualified}）"
+        """The name with the legal qualification and this year's training hours (BZ-3)."""
+        from sanxiang.supervision.training.selectors import qualification_label
+
+        return f"{obj.full_name or obj.username}（{obj.username}；{qualification_label(obj)}）"
 
 
 class HeadsField(forms.ModelMultipleChoiceField):
@@ -62,7 +64,9 @@ class SubmitForm(forms.Form):
         label=_("送交法制审核机构"),
         queryset=Agency.objects.none(),
         empty_label=None,
-        help_text=_("原则上由作出决定的机构审核；上级机构必要时可以审核（SH-ORG-1）。"),
+        help_text=_(
+            "原则上由作出决定的机构审核；上级机构必要时可以审核（《实施办法》五（一）1）。"
+        ),
     )
     materials_note = forms.CharField(
         label=_("其他材料说明（纸质材料等）"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
@@ -103,7 +107,7 @@ class ReceiveForm(forms.Form):
     received_on = forms.DateField(
         label=_("收到齐全材料日期"),
         widget=DateInput(),
-        help_text=_("自次日起算5个工作日审核期限（SH-RESP-2）。"),
+        help_text=_("自次日起算5个工作日审核期限（《实施办法》五（四）2）。"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -186,7 +190,9 @@ class OpinionForm(forms.Form):
     reasons = forms.CharField(
         label=_("理由"),
         widget=forms.Textarea(attrs=TEXTAREA),
-        help_text=_("同意的：事实清楚、证据确凿充分、定性准确、处罚适当、程序合法（SH-CONT-2）。"),
+        help_text=_(
+            "同意的：事实清楚、证据确凿充分、定性准确、处罚适当、程序合法（《实施办法》五（三）2）。"
+        ),
     )
     proposed_change = forms.CharField(
         label=_("变更意见、纠正意见或需要查明的事实"),
@@ -199,7 +205,9 @@ class ResubmitForm(forms.Form):
     response = forms.CharField(
         label=_("对审核意见（或补正要求）的研究处理情况"),
         widget=forms.Textarea(attrs=TEXTAREA),
-        help_text=_("送审的是本案当前拟作出的决定和当前的文书、音像记录（SH-CONT-3）。"),
+        help_text=_(
+            "送审的是本案当前拟作出的决定和当前的文书、音像记录（《实施办法》五（三）3）。"
+        ),
     )
     materials_note = forms.CharField(
         label=_("其他材料说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -219,7 +227,7 @@ class ArgumentForm(forms.Form):
         label=_("法律顾问或公职律师"),
         queryset=LegalAdviser.objects.none(),
         required=False,
-        help_text=_("本单位聘用的，或共享库中的（SH-ORG-4）。"),
+        help_text=_("本单位聘用的，或共享库中的（《实施办法》五（一）4）。"),
     )
     author = forms.CharField(label=_("论证人"), max_length=100, required=False)
     organisation = forms.CharField(label=_("工作单位或机构"), max_length=200, required=False)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.cases import gate
 from sanxiang.cases import selectors as case_selectors
-from sanxiang.cases.models import Case, Proposal, ProposalKind, ProposalStatus
+from sanxiang.cases.models import Case, EmergencyMeasure, Proposal, ProposalKind, ProposalStatus
 from sanxiang.cases.steps import case_checklists
 from sanxiang.core.permissions import is_superuser
 from sanxiang.core.workdays import working_days_between
@@ -239,12 +239,31 @@ def submittable(*, user: Staff) -> list[Submittable]:
     return out
 
 
+def reviews_under_way(cases: list[Case]) -> tuple[set[int], dict[int, int]]:
+    """Among ``cases``: those whose open review is with the review office, and those whose open
+    review waits for the case side (case → review)."""
+    office, case_side = set(), {}
+    open_reviews = Review.objects.filter(case__in=[c.pk for c in cases], status__in=OPEN)
+    for case_id, review_id, status in open_reviews.values_list("case_id", "pk", "status"):
+        if status in WITH_CASE_SIDE:
+            case_side[case_id] = review_id
+        else:
+            office.add(case_id)
+    return office, case_side
+
+
 @dataclass
 class PostReviewItem:
     case: Case
     proposal: Proposal
     due: Due
     review: Review | None
+
+    @property
+    def measure_label(self) -> str:
+        """The emergency measure taken, in words (the proposal stores its code)."""
+        code = (self.proposal.content or {}).get("measure", "")
+        return str(EmergencyMeasure(code).label) if code in EmergencyMeasure.values else code
 
 
 def post_review_items(*, user: Staff) -> list[PostReviewItem]:
@@ -351,7 +370,9 @@ def checklist_hints(review: Review) -> dict[str, list[str]]:
                 _("“%(s)s”环节缺少《%(n)s》") % {"s": checklist.label, "n": item.name}
             )
     if not hints[ChecklistItem.DOCUMENTS]:
-        hints[ChecklistItem.DOCUMENTS].append(_("已到达环节的必备文书齐全（JL-TXT-3b）"))
+        hints[ChecklistItem.DOCUMENTS].append(
+            _("已到达环节的必备文书齐全（《实施办法》四（一）3）")
+        )
     return hints
 
 

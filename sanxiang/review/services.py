@@ -249,7 +249,7 @@ def _proposal_errors(proposal: Proposal, case: Case, errors: dict) -> None:
             errors,
             "proposal",
             _(
-                "按本单位重大执法决定目录清单，该决定不属于重大执法决定，无需法制审核（SH-SCOPE-2）。"
+                "按本单位重大执法决定目录清单，该决定不属于重大执法决定，无需法制审核（《实施办法》五（二）2）。"
             ),
         )
     elif gate.passed_clearance(proposal, post_review=post_review) is not None:
@@ -364,13 +364,13 @@ def review_submit(
         _add(
             errors,
             "reviewing_agency",
-            _("法制审核由作出决定的机构负责，或由其上级机构审核（SH-ORG-1）。"),
+            _("法制审核由作出决定的机构负责，或由其上级机构审核（《实施办法》五（一）1）。"),
         )
     elif not rules.reviewers_of(reviewing_agency).exists():
         _add(
             errors,
             "reviewing_agency",
-            _("%(a)s没有在岗的法制审核人员（SH-ORG-3）。") % {"a": reviewing_agency},
+            _("%(a)s没有在岗的法制审核人员（《实施办法》五（一）3）。") % {"a": reviewing_agency},
         )
     case_report = latest_case_report(case)
     if proposal is not None and proposal.kind == ProposalKind.PENALTY and case_report is None:
@@ -379,7 +379,7 @@ def review_submit(
         _add(
             errors,
             "declaration",
-            _("请声明送审材料真实、准确、完整，并对执法的合法性负责（SH-RESP-4）。"),
+            _("请声明送审材料真实、准确、完整，并对执法的合法性负责（《实施办法》五（四）4）。"),
         )
     _raise_if(errors)
     review = Review(
@@ -466,7 +466,7 @@ def review_resubmit(
         _add(
             errors,
             "response",
-            _("请说明对审核意见（或补正要求）的研究处理情况（SH-CONT-3）。"),
+            _("请说明对审核意见（或补正要求）的研究处理情况（《实施办法》五（三）3）。"),
         )
     case_report = latest_case_report(case)
     if review.kind == ProposalKind.PENALTY and case_report is None:
@@ -475,7 +475,7 @@ def review_resubmit(
         _add(
             errors,
             "declaration",
-            _("请声明送审材料真实、准确、完整，并对执法的合法性负责（SH-RESP-4）。"),
+            _("请声明送审材料真实、准确、完整，并对执法的合法性负责（《实施办法》五（四）4）。"),
         )
     _raise_if(errors)
     review.round += 1
@@ -747,7 +747,7 @@ def review_extend(*, actor: Staff, review: Review, reason: str) -> Extension:
                 "status": [
                     _(
                         "本轮审核期限已于%(day)s经%(who)s批准延长至%(due)s；"
-                        "延长只能批准一次（SH-RESP-2）。"
+                        "延长只能批准一次（《实施办法》五（四）2）。"
                     )
                     % {
                         "day": timezone.localdate(done.approved_at),
@@ -859,7 +859,8 @@ def opinion_issue(
         _add(
             errors,
             "checklist",
-            _("审核要点尚未逐项填写（SH-CONT-1）：%(items)s。") % {"items": "；".join(missing)},
+            _("审核要点尚未逐项填写（《实施办法》五（三）1）：%(items)s。")
+            % {"items": "；".join(missing)},
         )
     elif kind == OpinionKind.APPROVE and problems:
         _add(

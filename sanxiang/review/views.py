@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from sanxiang.cases.models import Proposal
-from sanxiang.core.blobstore import blob_open
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import clean_int, clean_text, paginate
 from sanxiang.core.lookups import get_or_404
 from sanxiang.documents.models import Document
+from sanxiang.documents.views import serve as serve_document
+from sanxiang.evidence import selectors as evidence_selectors
 from sanxiang.ledger.services import object_type_of
 from sanxiang.org.roles import Role
 
@@ -122,6 +122,7 @@ def review_detail(request, pk: int):
         answers = {a.item: a for a in submission.answers.all()}
         submission.checklist = [(item, answers.get(item.value)) for item in ChecklistItem]
         submission.lines = proposal_lines(review.kind, submission.proposal_content)
+        submission.materials_shown = evidence_selectors.manifest_shown(user, submission.materials)
         submission.opinion_obj = review.opinions.filter(submission=submission).first()
     actions = steps_for(user, review)
     return render(
@@ -179,13 +180,14 @@ def review_step(request, pk: int, action: str):
         section=SECTION,
         template=template,
         extra=extra,
+        submit_label=str(step.label),
     )
 
 
 @login_required
 def document_pdf(request, pk: int, document_pk: int):
     """An opinion or collective record of a review the user may see (even when the review office
-    is a superior agency's, whose documents the case side could not otherwise open)."""
+    is a superior agency's), opened on a ground and logged like every document (ADR 0123)."""
     review = get_or_404(selectors.review_get, user=request.user, pk=pk)
     document = (
         _documents(review).filter(pk=document_pk).first()
@@ -198,12 +200,7 @@ def document_pdf(request, pk: int, document_pk: int):
     )
     if document is None:
         raise Http404
-    response = FileResponse(blob_open(document.pdf_path), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        request.GET.get("download") == "1", f"{document.title}{document.number or ''}.pdf"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_document(request, document)
 
 
 @login_required

@@ -74,7 +74,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.IN_REVIEW,
         _("接收送审材料（材料齐全）"),
         REVIEWERS,
-        requires=_("起算5个工作日审核期限（SH-RESP-2）"),
+        requires=_("起算5个工作日审核期限（《实施办法》五（四）2）"),
     ),
     Transition(
         "return_incomplete",
@@ -90,7 +90,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.SUBMITTED,
         _("补正后再次送审"),
         CASE_SIDE,
-        requires=_("重新声明送审材料真实、准确、完整（SH-RESP-4）"),
+        requires=_("重新声明送审材料真实、准确、完整（《实施办法》五（四）4）"),
     ),
     Transition(
         "approve",
@@ -98,7 +98,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.CLEARED,
         _("提出同意的审核意见"),
         REVIEWERS,
-        requires=_("审核要点逐项填写且无问题（SH-CONT-1）；所审内容即当前拟作出的决定"),
+        requires=_("审核要点逐项填写且无问题（《实施办法》五（三）1）；所审内容即当前拟作出的决定"),
         issues="review_opinion",
     ),
     Transition(
@@ -107,7 +107,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.RETURNED,
         _("提出继续调查、不予作出决定、变更或纠正的审核意见"),
         REVIEWERS,
-        requires=_("审核要点逐项填写；写明理由，变更、纠正意见写明具体内容（SH-CONT-2）"),
+        requires=_(
+            "审核要点逐项填写；写明理由，变更、纠正意见写明具体内容（《实施办法》五（三）2）"
+        ),
         issues="review_opinion",
     ),
     Transition(
@@ -116,7 +118,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.SUBMITTED,
         _("研究处理审核意见后再次送审"),
         CASE_SIDE,
-        requires=_("说明对审核意见的处理情况（SH-CONT-3）；重新声明（SH-RESP-4）"),
+        requires=_(
+            "说明对审核意见的处理情况（《实施办法》五（三）3）；重新声明（《实施办法》五（四）4）"
+        ),
     ),
     *(
         Transition(
@@ -135,7 +139,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.CONTESTED,
         _("对审核意见提出异议"),
         CASE_SIDE,
-        requires=_("写明不同意的理由（SH-RESP-3）"),
+        requires=_("写明不同意的理由（《实施办法》五（四）3）"),
     ),
     Transition(
         "collective_proceed",
@@ -143,7 +147,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.COLLECTIVE_PROCEED,
         _("负责人集体讨论：按拟作出的决定办理"),
         HEADS,
-        requires=_("两名以上负责人参加；制作集体讨论记录（SH-RESP-3）"),
+        requires=_("两名以上负责人参加；制作集体讨论记录（《实施办法》五（四）3）"),
         issues="collective_record",
     ),
     Transition(
@@ -152,7 +156,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.RETURNED,
         _("负责人集体讨论：采纳审核意见或作出其他决定"),
         HEADS,
-        requires=_("两名以上负责人参加；制作集体讨论记录（SH-RESP-3）"),
+        requires=_("两名以上负责人参加；制作集体讨论记录（《实施办法》五（四）3）"),
         issues="collective_record",
     ),
     Transition(
@@ -189,7 +193,7 @@ IN_STATE_ACTIONS: tuple[Transition, ...] = (
         S.IN_REVIEW,
         _("负责人批准延长审核期限5个工作日"),
         HEADS,
-        requires=_("每次送审只能延长一次，须在期限届满前批准（SH-RESP-2）"),
+        requires=_("每次送审只能延长一次，须在期限届满前批准（《实施办法》五（四）2）"),
     ),
     Transition(
         "argument",

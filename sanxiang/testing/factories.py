@@ -175,6 +175,33 @@ def retrieval(*, recording, requester: Staff, scope: str = "view", hours: int = 
     )
 
 
+def borrow_request(*, requester: Staff, issuer: Staff | None = None, scope: str = "view"):
+    """A pending borrow request (借阅申请) by ``requester`` for a document of his agency, issued
+    by ``issuer`` (another officer of that agency unless given)."""
+    from sanxiang.documents import borrowing
+    from sanxiang.documents import services as documents
+
+    issuer = issuer or officer(agency=requester.agency)
+    document = documents.document_issue(
+        actor=issuer,
+        agency=issuer.agency,
+        type_code="inquiry_record",
+        short_code="询",
+        title="询问笔录",
+        content={"sections": [{"heading": "询问内容", "paragraphs": ["（测试）"]}]},
+    )
+    now = timezone.now()
+    return borrowing.borrow_request_create(
+        actor=requester,
+        subject_type=borrowing.DOCUMENT,
+        subject_id=str(document.pk),
+        purpose="测试借阅",
+        scope=scope,
+        valid_from=now,
+        valid_until=now + datetime.timedelta(hours=24),
+    )
+
+
 # --- inspections and cases ---------------------------------------------------------------------
 
 ENFORCEMENT_CATALOG_START = datetime.date(2025, 1, 1)
@@ -377,13 +404,16 @@ ENFORCEMENT_WORLD_IDS = (
     "inspection_id",
     "measure_id",
     "case_id",
+    "letter_id",
+    "document_id",
 )
 
 
 def enforcement_world(*, province: dict) -> dict[str, int]:
     """One of each inspection and case object in sub-bureau A (for the API's hostile-input test):
     an approved enforcement plan with a draft draw, a draft inspection plan, an open inspection
-    with a finding and a time-limited measure, and a case waiting for its filing approval."""
+    with a finding and a time-limited measure, a case waiting for its filing approval, and a
+    safety-supervision letter waiting for the head's approval."""
     from sanxiang.cases import services as cases
     from sanxiang.inspections import services as inspections
 
@@ -421,7 +451,19 @@ def enforcement_world(*, province: dict) -> dict[str, int]:
     )
     case = filed_case(officers=crew, mine=site, head=boss, approve=False)
     assert case.status == "filing_pending" and cases
+    from sanxiang.inspections import letters
+
+    letter = letters.letter_draft(
+        actor=crew[0],
+        inspection=case.inspection,
+        kind="supervision_advice",
+        addressee="测试县人民政府（测试）",
+        findings=list(case.findings.all()),
+        recommendations="督促煤矿整改（测试）。",
+    )
     return {
+        "letter_id": letter.pk,
+        "document_id": case.inspection.record_document_id,
         "enforcement_plan_id": programme.pk,
         "draw_id": draw.pk,
         "plan_id": draft.pk,
@@ -591,3 +633,191 @@ def publication_world(*, province) -> dict[str, int]:
         fields={"party_name": "接口测试煤矿", "licence_content": "核发安全生产许可证"},
     )
     return {"publication_id": publication.pk}
+
+
+def archive_world(*, province: dict) -> dict[str, int]:
+    """A draft archive unit in sub-bureau A: an inspection closed without a case (issue 14)."""
+    from sanxiang.archive.models import ArchiveUnit
+    from sanxiang.catalog.models import CatalogKind, CatalogVersion
+    from sanxiang.inspections import services as inspections
+
+    sub = province["a"]
+    if not CatalogVersion.objects.filter(
+        agency=province["provincial"], kind=CatalogKind.DOCUMENT_TYPE
+    ).exists():
+        enforcement_catalogs(agency=province["provincial"])
+    crew = [officer(agency=sub), officer(agency=sub)]
+    plan = inspection_plan(officers=crew, mine=mine(agency=sub), head=head(agency=sub))
+    visit = inspection(plan=plan)
+    inspections.inspection_complete(actor=crew[0], inspection=visit, summary="未发现问题。")
+    inspections.inspection_close(actor=crew[0], inspection=visit, result_summary="未发现问题。")
+    return {"unit_id": ArchiveUnit.objects.get(inspection=visit).pk}
+
+
+def disposal_world(*, province: dict) -> dict[str, int]:
+    """A pending disposal appraisal and a legal hold in sub-bureau A (ADR 0130): an inspection
+    unit filed under the sample retention schedule, appraised on the day its period ran out."""
+    from unittest import mock
+
+    from sanxiang.archive import disposal, holds, services
+    from sanxiang.archive.models import ArchiveUnit
+    from sanxiang.catalog.models import CatalogKind, CatalogVersion
+    from sanxiang.catalog.samples import load_sample_catalog
+
+    if not CatalogVersion.objects.filter(
+        agency=province["provincial"], kind=CatalogKind.RETENTION_SCHEDULE
+    ).exists():
+        load_sample_catalog(
+            kind=CatalogKind.RETENTION_SCHEDULE,
+            agency=province["provincial"],
+            effective_from=ENFORCEMENT_CATALOG_START,
+            **catalog_team(agency=province["provincial"]),
+        )
+    from sanxiang.documents import rendering
+
+    sub = province["a"]
+    # Filing runs the four-property check, which opens every PDF: these are typeset for real
+    # even where a test stands in plain HTML for speed.
+    with mock.patch("sanxiang.documents.services.render_pdf", rendering.render_pdf):
+        unit = ArchiveUnit.objects.get(pk=archive_world(province=province)["unit_id"])
+    keeper, chief = custodian(agency=sub), head(agency=sub)
+    services.unit_submit(actor=keeper, unit=unit)
+    unit = services.unit_approve(actor=chief, unit=unit)
+    with mock.patch.object(disposal, "_today", lambda: unit.retention_due):
+        appraisal = disposal.appraisal_create(
+            actor=keeper,
+            lines=[disposal.LineIn(unit=unit, verdict="destroy", reason="保管期满。")],
+            appraisers=[keeper, officer(agency=sub)],
+            opinion="保管期满，无继续保存价值。",
+        )
+    hold = holds.place_hold(unit, "petition", "信访事项办理中。", chief)
+    return {"appraisal_id": appraisal.pk, "hold_id": hold.pk}
+
+
+def appeal_world(*, case_id: int) -> dict[str, int]:
+    """An appeal and a criminal-transfer report on case ``case_id`` (path ids for the API's
+    bad-input test; rows only — the services are exercised in ``cases/tests``)."""
+    from sanxiang.cases.models import Appeal, Case, CriminalTransfer
+
+    case = Case.objects.get(pk=case_id)
+    actor = case.created_by
+    now = timezone.now()
+    appeal = Appeal.objects.create(
+        case=case,
+        kind="reconsideration",
+        applicant="接口测试煤矿",
+        body="接口测试复议机关",
+        filed_on=timezone.localdate(),
+        recorded_by=actor,
+    )
+    transfer = CriminalTransfer.objects.create(
+        case=case,
+        suspected_crime="接口测试罪名",
+        facts="接口测试事实",
+        reported_by=actor,
+        reported_at=now,
+        decision_due=timezone.localdate(),
+    )
+    return {"appeal_id": appeal.pk, "transfer_id": transfer.pk}
+
+
+def error_report_world(*, province) -> dict[str, int]:
+    """An error report on a result publication of sub-bureau A (path id for the bad-input test)."""
+    from sanxiang.publicity.models import ErrorReport
+
+    publication_id = publication_world(province=province)["publication_id"]
+    report = ErrorReport.objects.create(
+        publication_id=publication_id,
+        number="JCTEST0001",
+        version_number=1,
+        description="接口测试",
+    )
+    return {"report_id": report.pk}
+
+
+def evaluation_world(*, province: dict) -> dict[str, int]:
+    """A draft 案卷评查 campaign of the province over sub-bureau A, and a file with a finding and
+    a rectification (ids for the API's bad-input test; the file is not drawn from records)."""
+    from sanxiang.supervision.evaluation import services as evaluation
+    from sanxiang.supervision.models import EvaluationFile, EvaluationFinding, Rectification
+
+    legal = staff(
+        agency=province["provincial"], roles=[Role.LEGAL_REVIEWER], has_legal_qualification=True
+    )
+    today = timezone.localdate()
+    campaign = evaluation.campaign_create(
+        actor=legal,
+        agency=province["provincial"],
+        title="接口测试评查",
+        period_from=today - datetime.timedelta(days=30),
+        period_to=today,
+        units=[province["a"]],
+        share="0.5",
+        evaluators=[legal],
+        rubric=evaluation.rubric_sample_load(actor=legal, agency=province["provincial"]),
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=10),
+    )
+    file = EvaluationFile.objects.create(
+        campaign=campaign,
+        key="case-0",
+        kind="case",
+        title="接口测试案卷",
+        unit=province["a"],
+        evaluator=legal,
+    )
+    finding = EvaluationFinding.objects.create(
+        file=file,
+        item_code="form_formats",
+        item_kind="form",
+        item_label="文书",
+        source="prefill",
+        text="接口测试",
+    )
+    rectification = Rectification.objects.create(
+        file=file,
+        unit=province["a"],
+        requirements="接口测试",
+        due_on=today,
+        requested_by=legal,
+        requested_at=timezone.now(),
+    )
+    return {
+        "campaign_id": campaign.pk,
+        "evaluation_file_id": file.pk,
+        "evaluation_finding_id": finding.pk,
+        "evaluation_rectification_id": rectification.pk,
+    }
+
+
+# --- supervision: training, notices, assessment (issue 16) -------------------------------------
+
+
+def supervision_world(*, province: dict, case_id: int | None = None) -> dict[str, int]:
+    """A pending certificate application and a draft assessment sheet in sub-bureau A; with
+    ``case_id``, a 督办 notice on that case (for the API's hostile-input test)."""
+    from sanxiang.cases.models import Case
+    from sanxiang.supervision.assessment import services as assessment
+    from sanxiang.supervision.notices import services as notices
+    from sanxiang.supervision.training import services as training
+
+    admin = superuser()
+    sub = province["a"]
+    applicant = officer(agency=sub, certified=False)
+    ids = {
+        "application_id": training.certificate_apply(
+            actor=admin, applicant=applicant, reason="新领（测试）"
+        ).pk,
+        "sheet_id": assessment.assessment_compute(
+            actor=admin, agency=sub, year=timezone.localdate().year
+        ).pk,
+    }
+    if case_id is not None:
+        case = Case.objects.get(pk=case_id)
+        ids["notice_id"] = notices.notice_issue(
+            actor=admin,
+            target=f"cases.case:{case.pk}",
+            requirement="按期办理（测试）。",
+            due_on=timezone.localdate() + datetime.timedelta(days=10),
+        ).pk
+    return ids

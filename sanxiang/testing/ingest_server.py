@@ -28,7 +28,7 @@ national = factories.agency(name="国家局（接收测试）", short="国")
 provincial = factories.agency(parent=national, name="接收测试省局", short="接")
 sub = factories.agency(parent=provincial, name="接收测试分局", short="收")
 officer = factories.officer(agency=sub, username="station", full_name="采集站")
-print(api_token_create(actor=officer, name="采集站")[1])
+print(api_token_create(actor=officer, name="采集站", scopes=["upload"])[1])
 """
 
 

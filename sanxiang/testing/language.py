@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from sanxiang.core.blobstore import blob_read
+from sanxiang.testing.auth import sign_in
 
 # Two or more English words in a row: a translated label or sentence, never Chinese data (whose
 # Latin letters are codes and hex digests: 'WF-001', 'SH2-02M', '9f3a8c2e 4b1d0e7f').
@@ -25,7 +26,7 @@ def english_client(user=None) -> Client:
     or an anonymous visitor."""
     client = Client()
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 

@@ -15,6 +15,7 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.workflow import CaseStatus
 from sanxiang.ledger.verification import verify_ledger
 from sanxiang.testing import factories
+from sanxiang.testing.browser import login as shared_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,11 +61,7 @@ def head_page(chromium, live_server):
 
 
 def login(page, username: str) -> None:
-    page.goto(page.base_url + "/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    shared_login(page, username)
 
 
 def step(page, label: str, fill=None) -> None:
@@ -91,8 +88,9 @@ def test_full_penalty_case_in_the_browser(page, head_page, people, output_dir, t
     page.select_option("#id_mine", label="测试省安泰煤业有限公司泰安煤矿")
     page.check("input[name=item_codes][value='SJ-003']")
     page.fill("#id_content", "重点检查从业人员安全生产教育和培训情况。")
-    page.check(f"input[name=officers][value='{officer.pk}']")
-    page.check(f"input[name=officers][value='{partner.pk}']")
+    for name in (officer.full_name, partner.full_name):  # the searchable people picker
+        page.fill("#id_officers-ts-control", name[:1])
+        page.locator("#id_officers-ts-dropdown .option", has_text=name).click()
     page.fill("#id_planned_start", today.isoformat())
     page.fill("#id_planned_end", (today + timezone.timedelta(days=7)).isoformat())
     page.click("button.primary")

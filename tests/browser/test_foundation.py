@@ -6,6 +6,7 @@ import pytest
 
 from sanxiang.registry.models import CoalMine
 from sanxiang.testing import factories
+from sanxiang.testing.browser import login as shared_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +20,7 @@ def officer(transactional_db):
 
 
 def login(page, username: str, password: str = factories.PASSWORD) -> None:
-    page.goto(page.base_url + "/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    shared_login(page, username, password)
 
 
 def test_login_dashboard_and_mine_registration(page, officer, output_dir):

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from sanxiang.catalog.samples import load_sample_catalogs
 from sanxiang.org import services as org
@@ -62,7 +63,9 @@ def test_public_pages_in_chromium(page, published, output_dir):
 
     page.click("nav >> text=执法程序与服务指南")
     chart = page.locator("svg.flowchart")
-    assert chart.count() == 4 and chart.first.is_visible()
+    # count() does not wait: the click only starts the navigation, so wait for the page.
+    expect(chart).to_have_count(6)  # + licensing, + coercion (preservation and sealing)
+    assert chart.count() == 6 and chart.first.is_visible()
     assert "待负责人审批" in chart.first.inner_html()
     chart.first.screenshot(path=str(output_dir / "flowchart.png"))
     page.screenshot(path=str(output_dir / "procedures.png"), full_page=True)

@@ -25,6 +25,7 @@ from sanxiang.ledger.services import checkpoint_sign
 from sanxiang.publicity.models import Publication
 from sanxiang.testing import factories
 from sanxiang.testing.browser import LOCAL_HOSTS
+from sanxiang.testing.browser import login as shared_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,11 +82,7 @@ def world(transactional_db):
 
 
 def login(page, username: str) -> None:
-    page.goto(page.base_url + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    shared_login(page, username)
 
 
 def logout(page) -> None:

@@ -13,6 +13,7 @@ from sanxiang.ledger.verification import verify_ledger
 from sanxiang.review.models import ChecklistItem, Review
 from sanxiang.review.workflow import ReviewStatus
 from sanxiang.testing import factories
+from sanxiang.testing.browser import login as shared_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,11 +39,7 @@ def world(transactional_db, monkeypatch):
 
 def login(page, username: str) -> None:
     page.context.clear_cookies()
-    page.goto(page.base_url + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    shared_login(page, username)
 
 
 def step(page, label: str) -> None:

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from sanxiang.catalog.selectors import compendium_search
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -48,7 +49,10 @@ def test_plan_inspection_case_and_decision_through_the_api(team, officers):
         "identity_shown": True,
     }
     refused = officer.post(f"{plan_url}/inspection", opening, content_type="application/json")
-    assert refused.status_code == 422 and "JL-TXT-3a" in refused.content.decode()
+    assert (
+        refused.status_code == 422
+        and "《实施办法》四（一）3" in refused.json()["errors"][0]["message"]
+    )
     post(officer, f"{plan_url}/submit", {"expected_status": "draft"})
     stale = officer.post(
         f"{plan_url}/submit", {"expected_status": "draft"}, content_type="application/json"

@@ -18,6 +18,7 @@ from sanxiang.core.workdays import add_working_days
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.roles import Role
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_a_50000_fine_on_a_mine_is_major_and_refused_without_review(major_case, 
         with pytest.raises(ValidationError) as exc:
             services.decision_issue(actor=actor, case=major_case)
         message = exc.value.message_dict["review"][0]
-        assert "SH2-02M" in message and "不得作出决定（SH-SCOPE-1）" in message
+        assert "SH2-02M" in message and "不得作出决定（《实施办法》五（二）1）" in message
     major_case.refresh_from_db()
     assert major_case.status == CaseStatus.PENDING_DECISION
     assert major_case.decision_document is None
@@ -53,7 +54,7 @@ def test_a_50000_fine_on_a_mine_is_major_and_refused_without_review(major_case, 
 def test_the_api_refuses_too(major_case, team):
     for user in (team["head"], factories.superuser()):
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)
         response = client.post(
             f"/api/cases/cases/{major_case.pk}/decision",
             {"expected_status": "pending_decision"},
@@ -62,7 +63,7 @@ def test_the_api_refuses_too(major_case, team):
         assert response.status_code == 422
         assert response["Content-Type"].startswith("application/problem+json")
         (error,) = response.json()["errors"]
-        assert error["field"] == "review" and "SH-SCOPE-1" in error["message"]
+        assert error["field"] == "review" and "《实施办法》五（二）1" in error["message"]
 
 
 def test_a_passed_review_of_the_proposal_as_it_stands_lets_it_through(major_case, team, reviewer):
@@ -174,7 +175,7 @@ def test_emergency_measure_executes_first_and_is_reviewed_within_five_working_da
             officers=officers,
             **window,
         )
-    assert "JL-AV-2" in exc.value.message_dict["recordings"][0]
+    assert "《实施办法》四（二）2" in exc.value.message_dict["recordings"][0]
     with pytest.raises(ValidationError) as exc:  # not major: an ordinary on-site measure
         services.emergency_measure_execute(
             actor=team["officer"],
@@ -253,4 +254,4 @@ def test_closure_is_refused_while_the_post_review_is_pending(team, officers):
     case.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
         execution.case_close(actor=team["head"], case=case, summary="结案")
-    assert "SH-SCOPE-1" in exc.value.message_dict["status"][0]
+    assert "《实施办法》五（二）1" in exc.value.message_dict["status"][0]

@@ -97,7 +97,7 @@ def test_notice_needs_a_recording_and_tells_rights_with_due_dates(case, team):
     now = timezone.now()
     with pytest.raises(ValidationError) as exc:
         services.prior_notice_issue(actor=team["officer"], case=case, notified_at=now)
-    assert "JL-AV-2" in exc.value.message_dict["recordings"][0]
+    assert "《实施办法》四（二）2" in exc.value.message_dict["recordings"][0]
     factories.notice_recording(case=case, actor=team["officer"], at=now)
     case = services.prior_notice_issue(actor=team["officer"], case=case, notified_at=now)
     assert case.statement_due == deadlines.statement_due(timezone.localdate(now)).date
@@ -170,7 +170,7 @@ def test_closure_is_refused_while_a_required_document_is_missing(case, team, off
     with pytest.raises(ValidationError) as exc:
         execution.case_close(actor=team["head"], case=case, summary="结案")
     message = exc.value.message_dict["documents"][0]
-    assert "“送达”环节缺少《送达回执》" in message and "JL-TXT-3b" in message
+    assert "“送达”环节缺少《送达回执》" in message and "《实施办法》四（一）3" in message
     assert case.status == CaseStatus.EXECUTED
 
 

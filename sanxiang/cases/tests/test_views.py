@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from sanxiang.cases import services
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -140,4 +141,4 @@ def test_dashboard_alerts_on_emergency_measures_awaiting_review(team, officers):
     )
     for user in (team["head"], team["officer"]):
         page = client_for(user).get("/").content.decode()
-        assert "紧急措施待事后法制审核（SH-SCOPE-1）" in page and case.cause in page
+        assert "紧急措施待事后法制审核（《实施办法》五（二）1）" in page and case.cause in page

@@ -14,6 +14,7 @@ from .lists import (
     RemedyItem,
     RemedyKind,
 )
+from .retention import RetentionPeriod, RetentionRule, UnitKind
 from .versions import PUBLIC_KINDS, CatalogKind, CatalogVersion
 
 __all__ = [
@@ -36,7 +37,10 @@ __all__ = [
     "RandomInspectionItem",
     "RemedyItem",
     "RemedyKind",
+    "RetentionPeriod",
+    "RetentionRule",
     "Severity",
     "StageRule",
+    "UnitKind",
     "ViolationEntry",
 ]

@@ -40,6 +40,20 @@ class PowerItem(models.Model):
     procedure = models.CharField(_("适用程序"), max_length=20, choices=ProcedureKind.choices)
     responsibilities = models.TextField(_("责任事项"), blank=True)
     note = models.CharField(_("备注"), max_length=500, blank=True)
+    # Licensing items only (行政许可法 arts. 32, 42, 44; other rules set their own periods).
+    acceptance_days = models.PositiveSmallIntegerField(
+        _("受理期限（工作日）"), null=True, blank=True
+    )
+    decision_days = models.PositiveSmallIntegerField(_("决定期限（工作日）"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(
+        _("经负责人批准可延长（工作日）"), null=True, blank=True
+    )
+    issue_days = models.PositiveSmallIntegerField(_("发证期限（工作日）"), null=True, blank=True)
+    period_basis = models.CharField(_("期限依据"), max_length=300, blank=True)
+    required_materials = models.TextField(_("申请材料"), blank=True, help_text=_("每行一项"))
+    sample_materials = models.TextField(
+        _("申请材料示范文本"), blank=True, help_text=_("每行一项：材料名称：示范内容")
+    )
 
     class Meta:
         ordering = ["version", "position", "pk"]
@@ -51,6 +65,19 @@ class PowerItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def material_list(self) -> list[str]:
+        return [line.strip() for line in self.required_materials.splitlines() if line.strip()]
+
+    @property
+    def sample_list(self) -> list[tuple[str, str]]:
+        rows = []
+        for line in self.sample_materials.splitlines():
+            name, _sep, text = line.strip().partition("：")
+            if name:
+                rows.append((name, text))
+        return rows
 
     @property
     def responsible_level_labels(self) -> str:

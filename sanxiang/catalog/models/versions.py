@@ -32,6 +32,7 @@ class CatalogKind(models.TextChoices):
     MAJOR_DECISION = "major_decision", _("重大执法决定法制审核目录清单")
     DOCUMENT_TYPE = "document_type", _("执法文书种类")
     STAGE_RULE = "stage_rule", _("各环节必备文书和音像记录")
+    RETENTION_SCHEDULE = "retention_schedule", _("执法档案保管期限表")
 
 
 # Kinds the public portal shows (GS-PRE-2.2 … 2.6); the others are internal working catalogs.

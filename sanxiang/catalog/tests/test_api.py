@@ -5,11 +5,12 @@ from django.test import Client
 from django.utils import timezone
 
 from sanxiang.catalog.models import CatalogKind
+from sanxiang.testing.auth import sign_in
 
 
 def api(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

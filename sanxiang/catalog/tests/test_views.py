@@ -10,11 +10,12 @@ from openpyxl import Workbook
 from sanxiang.catalog.models import CatalogKind, CatalogVersion
 from sanxiang.catalog.workflow import VersionStatus
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -8,6 +8,7 @@ from sanxiang.core.audit import audit_context
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.registry import services
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 MINE = {
     "name": "审计测试煤矿",
@@ -31,6 +32,7 @@ def test_command_context_is_recorded(province):
     entry, context = _last_context()
     assert entry.actor_id == officer.pk and entry.agency_id == province["a"].pk
     assert context == {
+        "actor_roles": ["officer"],  # read from the table when appended (ADR 0060)
         "channel": "command",
         "request_id": "cmd-import-2026-0001",
         "remote_addr": "",
@@ -40,7 +42,7 @@ def test_command_context_is_recorded(province):
 def test_web_request_id_reaches_the_ledger(province):
     officer = factories.officer(agency=province["a"])
     client = Client()
-    client.force_login(officer)
+    sign_in(client, officer)
     data = dict(MINE, supervising_agency=province["a"].pk)
     response = client.post("/registry/mines/new/", data, HTTP_X_REQUEST_ID="req-0123456789")
     assert response.status_code == 302
@@ -54,7 +56,7 @@ def test_web_request_id_reaches_the_ledger(province):
 def test_api_channel_is_recorded(province):
     officer = factories.officer(agency=province["a"])
     client = Client()
-    client.force_login(officer)
+    sign_in(client, officer)
     payload = dict(MINE, supervising_agency_id=province["a"].pk)
     response = client.post("/api/registry/mines", payload, content_type="application/json")
     assert response.status_code == 201
@@ -65,6 +67,6 @@ def test_api_channel_is_recorded(province):
 def test_malformed_request_id_is_replaced(province):
     officer = factories.officer(agency=province["a"])
     client = Client()
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.get("/", HTTP_X_REQUEST_ID="<script>")
     assert response["X-Request-ID"] != "<script>" and len(response["X-Request-ID"]) == 32

@@ -4,11 +4,12 @@ import pytest
 from django.test import Client
 
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 def _dashboard(user) -> str:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get("/")
     assert response.status_code == 200
     return response.content.decode()

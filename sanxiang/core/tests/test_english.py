@@ -13,6 +13,7 @@ from django.test import Client
 
 from sanxiang.ledger import services as ledger_services
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 from sanxiang.testing.language import english_client
 
 CATALOGUE = Path(settings.BASE_DIR) / "sanxiang" / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -137,6 +138,6 @@ def test_pages_in_english(world, province, who, url, expected):
 @pytest.mark.django_db
 def test_chinese_stays_the_default(world):
     client = Client()
-    client.force_login(world["officer"])
+    sign_in(client, world["officer"])
     page = client.get("/cases/all/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "全部案件" in page and "All cases" not in page

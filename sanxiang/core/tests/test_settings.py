@@ -8,6 +8,7 @@ from pathlib import Path
 from django.test import Client
 
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -56,9 +57,9 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 def test_admin_site_is_for_system_administrators_only(province):
     officer = factories.officer(agency=province["a"])
     client = Client()
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.get("/admin/").status_code == 302  # sent to the admin login
-    client.force_login(factories.superuser())
+    sign_in(client, factories.superuser())
     assert client.get("/admin/").status_code == 200
 
 

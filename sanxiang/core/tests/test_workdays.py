@@ -50,7 +50,8 @@ def test_twenty_working_days_over_mid_autumn_and_national_day():
 def test_period_reaching_a_year_without_data_is_provisional():
     due = add_working_days(D(2026, 12, 28), 7)
     assert due.provisional
-    assert due.date == D(2027, 1, 6)  # Mon–Fri assumption, flagged
+    # 29, 30, 31 Dec; 1 Jan 元旦 (the fixed holiday, ADR 0096); Mon 4 … Thu 7 Jan; flagged.
+    assert due.date == D(2027, 1, 7)
     assert any("2027" in reason for reason in due.reasons)
     assert "暂定" in str(due)
 

@@ -13,13 +13,19 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from sanxiang.archive.models import ArchiveUnit, UnitStatus
+from sanxiang.core import blobstore
+from sanxiang.evidence import derivatives, media
+from sanxiang.evidence.models import Recording
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verification import verify_ledger
 from sanxiang.org.models import Staff
+from sanxiang.org.roles import Role
 from sanxiang.publicity import public, search, selectors
 from sanxiang.publicity.models import AnnualReport, Publication, PublicEntry
 from sanxiang.publicity.workflow import PublicationStatus as S
 from sanxiang.publicity.workflow import ReportStatus
+from sanxiang.testing.auth import sign_in
 
 PIPELINE = [
     "publication.draft",
@@ -119,9 +125,58 @@ def test_demo_results_are_released_through_the_pipeline_and_found_on_the_portal(
     page = client.get(f"/public/reports/{provincial.pk}/").content.decode()
     assert re.search(r"行政执法统计年报", page) and provincial.pdf_sha256
 
+    # 案卷评查 (ADR 0160): the province's legal office evaluates the eastern sub-bureau's files;
+    # drawn, running, never given to the officer who handled one of them.
+    from sanxiang.supervision.evaluation.services import on_team
+    from sanxiang.supervision.models import Campaign
+
+    campaign = Campaign.objects.get()
+    files = list(campaign.files.select_related("evaluator"))
+    assert campaign.status == "running" and files and campaign.inputs["exclusions"]
+    assert all(f.evaluator and not on_team(f.evaluator, f) for f in files)
+
+    # Demo evidence is real video as body cameras write it (MP4, H.264, a caption burned in);
+    # the one from an H.265 camera has a playable H.264 copy beside the untouched original.
+    videos = list(Recording.objects.filter(media_kind="video"))
+    infos = {r.pk: media.probe(blobstore.blob_local_path(r.blob_path)) for r in videos}
+    assert len(videos) >= 3 and all(i and i.duration >= 2 for i in infos.values()), infos
+    codecs = sorted(infos[r.pk].video_codec for r in videos)
+    assert codecs.count("hevc") == 1 and set(codecs) == {"h264", "hevc"}, codecs
+    hevc = next(r for r in videos if infos[r.pk].video_codec == "hevc")
+    # (the task is enqueued on commit, which never comes inside this test's transaction: run
+    # it as the worker does; tests/browser/test_evidence_formats.py sees it run on commit)
+    copy = derivatives.playable_copy(hevc) or derivatives.playable_copy_create(recording_pk=hevc.pk)
+    assert copy is not None and copy.content_type == "video/mp4"
+    assert media.probe(blobstore.blob_local_path(copy.blob_path)).video_codec == "h264"
+
+    # The archive (issue 14): a closed case, an inspection and a letter filed with a 档号 after
+    # a passed check, on the day they closed; one unit refused by the check, saying why.
+    units = {u.kind: u for u in ArchiveUnit.objects.filter(status=UnitStatus.FILED)}
+    assert set(units) == {"penalty", "inspection", "letter"}
+    for unit in units.values():
+        assert unit.archival_code and unit.filed_on == today and unit.volume_pages
+        assert unit.check_runs.get().passed
+    assert units["letter"].letter.type_code == "supervision_advice"
+    refused = ArchiveUnit.objects.get(status=UnitStatus.DRAFT)
+    (run,) = refused.check_runs.all()
+    assert not run.passed and not refused.archival_code
+    page = Client()
+    sign_in(page, run.run_by)
+    html = page.get(f"/archive/{refused.pk}/").content.decode()
+    assert "该文书已作废，不能作为有效文件归档" in html and "现场检查记录" in html
+
     # Loading again changes nothing.
     counts = (Publication.objects.count(), LedgerEntry.objects.count())
     out = io.StringIO()
     call_command("demo_load", stdout=out)
     assert "已存在" in out.getvalue()
     assert (Publication.objects.count(), LedgerEntry.objects.count()) == counts
+
+    # The start banner of `make run` names a login of every role, read from this database.
+    banner = io.StringIO()
+    call_command("demo_logins", "--url", "http://127.0.0.1:8000", stdout=banner)
+    text = banner.getvalue()
+    for role in Role:
+        assert str(role.label) in text, role
+    for login in ("admin", "head", "officer01", "custodian01", "editor01"):
+        assert re.search(rf"^\s+{login}\s", text, re.M), text

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from sanxiang.core.blobstore import blob_read
+from sanxiang.core.blobstore import blob_is_read_only, blob_read
 from sanxiang.documents import services
 from sanxiang.documents.models import DocumentNumber, NumberStatus
 from sanxiang.documents.numbering import format_number, number_allocate
@@ -128,6 +128,7 @@ def test_pdf_text_is_chinese_and_fonts_are_embedded(officer, province):
     document = issue(officer, province["a"])
     pdf = blob_read(document.pdf_path)
     assert pdf.startswith(b"%PDF")
+    assert blob_is_read_only(document.pdf_path)  # like evidence originals (ADR 0077)
     reader = PdfReader(io.BytesIO(pdf))
     # Letter-spaced titles and wrapped lines come back with whitespace inside words.
     text = re.sub(r"\s", "", "".join(page.extract_text() for page in reader.pages))

@@ -80,7 +80,7 @@ class Tus:
 def people(province):
     a, b = province["a"], province["b"]
     officer = factories.officer(agency=a, full_name="张记录")
-    _token, raw = api_token_create(actor=officer, name="采集站")
+    _token, raw = api_token_create(actor=officer, name="采集站", scopes=["upload"])
     return {
         "officer": officer,
         "token": raw,

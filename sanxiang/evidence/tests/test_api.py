@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from sanxiang.api.tokens import api_token_create
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def _bearer(user) -> dict[str, str]:
-    _token, raw = api_token_create(actor=user, name="测试")
+    _token, raw = api_token_create(actor=user, name="测试", scopes=["evidence:write"])
     return {"Authorization": f"Bearer {raw}"}
 
 
@@ -77,18 +78,25 @@ def test_retrieval_through_the_api(people):
     )
     assert created.status_code == 201, created.content
     retrieval_id = created.json()["id"]
-    refused = client.post(
-        f"/api/evidence/retrievals/{retrieval_id}/decision",
-        data={"decision": "approve"},
-        content_type="application/json",
-        headers=_bearer(people["other_head"]),
-    )
-    assert refused.status_code == 404  # not in his scope: he cannot even see it
-    decided = client.post(
+    by_token = client.post(
         f"/api/evidence/retrievals/{retrieval_id}/decision",
         data={"decision": "approve", "note": "同意"},
         content_type="application/json",
         headers=_bearer(people["custodian"]),
+    )
+    assert by_token.status_code == 403  # approvals are never done with a token (ADR 0075)
+    other_head = sign_in(Client(), people["other_head"])  # with a fresh second factor
+    custodian = sign_in(Client(), people["custodian"])
+    refused = other_head.post(
+        f"/api/evidence/retrievals/{retrieval_id}/decision",
+        data={"decision": "approve"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 404  # not in his scope: he cannot even see it
+    decided = custodian.post(
+        f"/api/evidence/retrievals/{retrieval_id}/decision",
+        data={"decision": "approve", "note": "同意"},
+        content_type="application/json",
     )
     assert decided.status_code == 200 and decided.json()["active"] is True
     mine = client.get("/api/evidence/retrievals", headers=_bearer(people["other_officer"]))
@@ -105,7 +113,21 @@ def test_retrieval_through_the_api(people):
         content_type="application/json",
         headers=_bearer(people["other_officer"]),
     )
-    assert unknown.status_code == 422
+    # ADR 0065: a number that does not exist gets the same answer as one that does.
+    assert unknown.status_code == 201 and unknown.json()["status"] == "pending"
+    beyond = client.post(
+        "/api/evidence/retrievals",
+        data={
+            "recording_id": 10**25,
+            "purpose": "x",
+            "scope": "view",
+            "valid_from": now.isoformat(),
+            "valid_until": (now + datetime.timedelta(days=1)).isoformat(),
+        },
+        content_type="application/json",
+        headers=_bearer(people["other_officer"]),
+    )
+    assert beyond.status_code == 422
 
 
 def test_device_register_through_the_api(people, province):

@@ -84,7 +84,7 @@ def test_jl_av_2_sealing_stage_cannot_complete_without_covering_recording(sealin
     with pytest.raises(ValidationError) as refused:
         rules.require_covering_recordings(subject=mine, stage="sealing_seizure", window=window)
     message = refused.value.message_dict["recordings"][0]
-    assert "查封、扣押" in message and "JL-AV-2" in message
+    assert "查封、扣押" in message and "《实施办法》四（二）2" in message
 
     # A recording of another activity, or of this one outside the window, does not cover it.
     factories.recording(

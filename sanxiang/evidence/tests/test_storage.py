@@ -24,6 +24,7 @@ from sanxiang.evidence.models import DerivedKind, Recording
 from sanxiang.evidence.playback import RangeNotSatisfiable, parse_range
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 from .conftest import mp4_bytes
 
@@ -152,7 +153,7 @@ def test_range_playback_seeks_through_the_access_check(people):
     data = mp4_bytes(1_000_000)
     recording = factories.recording(actor=people["officer"], data=data)
     client = Client()
-    client.force_login(people["officer"])
+    sign_in(client, people["officer"])
     url = f"/evidence/recordings/{recording.pk}/stream"
     middle = client.get(url, headers={"Range": "bytes=500000-500999"})
     assert middle.status_code == 206
@@ -168,7 +169,7 @@ def test_range_playback_seeks_through_the_access_check(people):
 def test_no_direct_file_urls(people):
     recording = factories.recording(actor=people["officer"])
     client = Client()
-    client.force_login(people["officer"])
+    sign_in(client, people["officer"])
     assert client.get("/files-not-served/" + recording.blob_path).status_code == 404
     assert client.get("/media/" + recording.blob_path).status_code == 404
 
@@ -182,7 +183,7 @@ def test_pdf_download_is_watermarked_with_viewer_and_time(people):
         actor=people["officer"], data=pdf, filename="扫描件.pdf", content_type="application/pdf"
     )
     client = Client()
-    client.force_login(people["officer"])
+    sign_in(client, people["officer"])
     response = client.get(f"/evidence/recordings/{scan.pk}/download")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
@@ -253,7 +254,7 @@ def test_device_register_and_underground_rule(people, province):
             actor=people["officer"],
             metadata={"underground": "1", "device": ordinary.serial_number},
         )
-    assert "JL-AV-1" in refused.value.message_dict["device"][0]
+    assert "《实施办法》四（二）1" in refused.value.message_dict["device"][0]
     services.recording_validate_metadata(
         actor=people["officer"], metadata={"underground": "1", "device": mine_safe.serial_number}
     )
@@ -321,25 +322,25 @@ def test_recording_metadata_roles_and_ledger(people, province):
 
 def test_browser_upload_form_checks_content(people, own_store):
     client = Client()
-    client.force_login(people["officer"])
+    sign_in(client, people["officer"])
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     fake = SimpleUploadedFile("照片.jpg", b"%PDF-1.7 not an image", content_type="image/jpeg")
     response = client.post(
-        "/evidence/recordings/new/", {"file": fake, "confidentiality": "ordinary"}
+        "/evidence/recordings/new/form/", {"file": fake, "confidentiality": "ordinary"}
     )
     assert response.status_code == 400
     assert "文件内容与申报的文件类型不符" in response.content.decode()
     assert not Recording.objects.exists() and not (own_store / "blobs").exists()
     evil = SimpleUploadedFile("../../x.mp4", mp4_bytes(500), content_type="video/mp4")
     response = client.post(
-        "/evidence/recordings/new/", {"file": evil, "confidentiality": "ordinary"}
+        "/evidence/recordings/new/form/", {"file": evil, "confidentiality": "ordinary"}
     )
     assert Recording.objects.count() <= 1  # Django strips the path: stored as x.mp4 or refused
     assert not Recording.objects.filter(original_name__contains="/").exists()
     good = SimpleUploadedFile("DSJ_9.mp4", mp4_bytes(5000), content_type="video/mp4")
     response = client.post(
-        "/evidence/recordings/new/",
+        "/evidence/recordings/new/form/",
         {"file": good, "confidentiality": "ordinary", "activity": "inspection", "title": "巡查"},
     )
     assert response.status_code == 302
@@ -350,7 +351,7 @@ def test_pages_render(people, province):
     factories.recording_device(agency=province["a"], underground=True)
     recording = factories.recording(actor=people["officer"])
     client = Client()
-    client.force_login(people["custodian"])
+    sign_in(client, people["custodian"])
     for url in (
         "/evidence/",
         f"/evidence/recordings/{recording.pk}/",
@@ -363,7 +364,7 @@ def test_pages_render(people, province):
         "/evidence/retrievals/new/",
         "/evidence/alerts/",
         "/evidence/uploads/",
-        "/evidence/recordings/new/",
+        "/evidence/recordings/new/form/",
     ):
         response = client.get(url)
         assert response.status_code == 200, url

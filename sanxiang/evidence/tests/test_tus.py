@@ -16,6 +16,7 @@ from sanxiang.evidence import ingest
 from sanxiang.evidence.models import Recording, Upload, UploadStatus
 from sanxiang.evidence.receipts import receipt_open
 from sanxiang.ledger.models import LedgerEntry
+from sanxiang.testing.auth import sign_in
 
 from .conftest import Tus, mp4_bytes
 
@@ -188,10 +189,10 @@ def test_another_users_upload_url_is_404_and_untouched(tus, people):
     url = tus.create(data)["Location"]
     assert tus.patch(url, 0, data[:10_000]).status_code == 204
     intruder = Client()
-    intruder.force_login(people["other_officer"])
+    sign_in(intruder, people["other_officer"])
     csrf_free = Tus(intruder)
     colleague = Client()
-    colleague.force_login(people["colleague"])
+    sign_in(colleague, people["colleague"])
     for other in (csrf_free, Tus(colleague)):
         assert other.head(url).status_code == 404
         assert other.patch(url, 10_000, data[10_000:]).status_code == 404
@@ -253,7 +254,7 @@ def test_anonymous_and_bad_tokens_are_401(people):
 
 def test_session_uploads_need_csrf_token_requests_do_not(people):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(people["officer"])
+    sign_in(client, people["officer"])
     assert Tus(client).create(mp4_bytes(100)).status_code == 403
     client.get("/evidence/")  # sets the CSRF cookie
     token = client.cookies["csrftoken"].value

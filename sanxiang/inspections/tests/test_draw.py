@@ -107,7 +107,7 @@ def test_rerun_from_published_json_with_the_standalone_module(tmp_path):
     }
     path = tmp_path / "draw.json"
     path.write_text(json.dumps(published), encoding="utf-8")
-    script = ROOT / "sanxiang" / "inspections" / "draw.py"
+    script = ROOT / "sanxiang" / "core" / "draw.py"
     completed = subprocess.run(
         [sys.executable, "-I", str(script), str(path), "--json"],
         capture_output=True,

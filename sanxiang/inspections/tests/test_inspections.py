@@ -59,7 +59,10 @@ def test_no_inspection_without_an_approved_plan(team, officers):
         with pytest.raises(ValidationError) as exc:
             factories.inspection(plan=plan)
         message = exc.value.message_dict["plan"][0]
-        assert "没有经批准的检查方案，不能开始现场检查" in message and "JL-TXT-3a" in message
+        assert (
+            "没有经批准的检查方案，不能开始现场检查" in message
+            and "《实施办法》四（一）3" in message
+        )
         if state == "draft":
             plan = services.inspection_plan_submit(actor=team["officer"], plan=plan)
     assert not LedgerEntry.objects.filter(action="inspection.open").exists()
@@ -92,7 +95,7 @@ def test_an_officer_with_an_expired_certificate_is_refused(team, officers):
         factories.inspection(plan=plan)
     message = exc.value.message_dict["officers"][0]
     assert "孙涛的执法证（证号 T-EXPIRED-1）已于" in message and "过期" in message
-    assert "GS-MID-1" in message
+    assert "《实施办法》三（二）1" in message
     assert not LedgerEntry.objects.filter(action="inspection.open").exists()
 
 
@@ -149,7 +152,7 @@ def test_findings_come_from_the_compendium_in_force_and_keep_a_snapshot(team, of
         services.finding_add(
             actor=team["officer"], inspection=inspection, entry=not_in_force, facts="x"
         )
-    assert "JL-TXT-3c" in exc.value.message_dict["entry"][0]
+    assert "《实施办法》四（一）3" in exc.value.message_dict["entry"][0]
     with pytest.raises(ValidationError) as exc:
         services.finding_add(actor=team["officer"], inspection=inspection, entry=entry, facts=" ")
     assert "facts" in exc.value.message_dict

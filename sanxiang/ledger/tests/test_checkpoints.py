@@ -103,10 +103,19 @@ def test_ledger_keys_command_is_idempotent(tmp_path, capsys):
     assert sorted(first) == [
         "ledger-ed25519.key.pem",
         "ledger-ed25519.pub.pem",
+        "ledger-mac.key",  # the MAC key of secret columns (ADR 0061)
         "ledger-sm2.key.pem",
         "ledger-sm2.pub.pem",
+        "witness-ed25519.key.pem",  # the witness key (ADR 0191)
+        "witness-ed25519.pub.pem",
     ]
-    for name in ("ledger-ed25519.key.pem", "ledger-sm2.key.pem"):
+    assert len((key_dir / "ledger-mac.key").read_bytes()) == 32
+    for name in (
+        "ledger-ed25519.key.pem",
+        "ledger-sm2.key.pem",
+        "ledger-mac.key",
+        "witness-ed25519.key.pem",
+    ):
         assert stat.S_IMODE((key_dir / name).stat().st_mode) == 0o600
     assert "已生成" in out and "已生成" not in again and "已存在" in again
     assert len(vkeys) == 2 and all(vkey in out and vkey in again for vkey in vkeys)

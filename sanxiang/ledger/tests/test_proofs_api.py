@@ -12,9 +12,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from sanxiang.ledger import services
+from sanxiang.ledger import selectors, services
 from sanxiang.ledger.models import LedgerEntry
+from sanxiang.org.models import Agency
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 INCLUSION_FIELDS = {"hash", "leaf_index", "tree_size", "entry", "leaf_hash", "proof", "checkpoint"}
 CONSISTENCY_FIELDS = {"hash", "old_checkpoint", "new_checkpoint", "proof"}
@@ -23,7 +25,7 @@ CONSISTENCY_FIELDS = {"hash", "old_checkpoint", "new_checkpoint", "proof"}
 @pytest.fixture
 def staff_client(officer) -> Client:
     client = Client()
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 
@@ -42,21 +44,44 @@ def _problem(response, status: int) -> dict:
     return response.json()
 
 
+def _readable_seq() -> int:
+    """An entry the officer of sub-bureau A may read: the registration of one of its mines."""
+    return LedgerEntry.objects.filter(action="mine.create").order_by("seq").first().seq
+
+
+def _other_agency_seq() -> int:
+    """An entry the officer of sub-bureau A may not read: the registration of sub-bureau B."""
+    sub_b = Agency.objects.get(name="测试省局乙分局")
+    return LedgerEntry.objects.get(action="agency.create", object_id=str(sub_b.pk)).seq
+
+
 def test_inclusion_proofs_from_the_api_verify_with_the_standalone_tool(
-    staff_client, two_checkpoints, run_tool
+    staff_client, officer, two_checkpoints, run_tool
 ):
+    """ADR 0065: the body comes with the proof only for whoever may read the record; the leaf
+    hash alone verifies the same with the standalone tool, for anyone, signed in or not."""
     old, new = two_checkpoints
-    for seq, size in [(1, None), (old.tree_size, None), (new.tree_size, None), (3, old.tree_size)]:
-        query = f"seq={seq}" + (f"&size={size}" if size else "")
-        response = staff_client.get(f"/api/ledger/proofs/inclusion?{query}")
-        assert response.status_code == 200, response.content
-        proof = response.json()
-        assert set(proof) == INCLUSION_FIELDS
-        assert proof["leaf_index"] == seq - 1 and proof["tree_size"] == (size or new.tree_size)
-        assert proof["entry"] == LedgerEntry.objects.get(seq=seq).body
-        result = run_tool("inclusion", proof)
-        assert result.returncode == 0, result.stderr
-        assert f"叶子 {seq - 1}" in result.stdout
+    other = _other_agency_seq()
+    cases = [(other, None), (_readable_seq(), None), (new.tree_size, None), (3, old.tree_size)]
+    for client in (staff_client, Client()):
+        for seq, size in cases:
+            query = f"seq={seq}" + (f"&size={size}" if size else "")
+            response = client.get(f"/api/ledger/proofs/inclusion?{query}")
+            assert response.status_code == 200, response.content
+            proof = response.json()
+            entry = LedgerEntry.objects.get(seq=seq)
+            readable = client is staff_client and selectors.entry_readable(officer, entry)
+            assert set(proof) == (INCLUSION_FIELDS if readable else INCLUSION_FIELDS - {"entry"})
+            assert proof["leaf_index"] == seq - 1 and proof["tree_size"] == (size or new.tree_size)
+            assert proof["leaf_hash"] == bytes(entry.leaf_hash).hex()
+            if readable:
+                assert proof["entry"] == entry.body
+            result = run_tool("inclusion", proof)
+            assert result.returncode == 0, result.stderr
+            assert f"叶子 {seq - 1}" in result.stdout
+    # Sub-bureau B's registration is not the officer's to read; his mine's entry is.
+    assert not selectors.entry_readable(officer, LedgerEntry.objects.get(seq=other))
+    assert selectors.entry_readable(officer, LedgerEntry.objects.get(seq=_readable_seq()))
 
 
 def test_consistency_proof_from_the_api_verifies_with_the_standalone_tool(
@@ -81,7 +106,7 @@ def _flip(hex_string: str) -> str:
 
 def test_corrupted_api_proofs_fail_in_the_standalone_tool(staff_client, two_checkpoints, run_tool):
     old, new = two_checkpoints
-    inclusion = staff_client.get("/api/ledger/proofs/inclusion?seq=2").json()
+    inclusion = staff_client.get(f"/api/ledger/proofs/inclusion?seq={_readable_seq()}").json()
     consistency = staff_client.get(
         f"/api/ledger/proofs/consistency?from={old.tree_size}&to={new.tree_size}"
     ).json()
@@ -118,14 +143,16 @@ def test_entry_endpoint_returns_the_hashed_body_without_personal_data(staff_clie
     assert person.phone not in data["body"] and person.name not in data["body"]
 
 
-def test_entries_and_proofs_need_a_login_checkpoints_and_keys_do_not(two_checkpoints):
+def test_entries_need_a_login_proofs_checkpoints_and_keys_do_not(two_checkpoints):
     anonymous = Client()
-    for path in (
-        "/api/ledger/entries/1",
-        "/api/ledger/proofs/inclusion?seq=1",
-        "/api/ledger/proofs/consistency?from=1&to=2",
-    ):
-        assert _problem(anonymous.get(path), 401)["title"] == "未登录或令牌无效。"
+    assert _problem(anonymous.get("/api/ledger/entries/1"), 401)["title"] == "未登录或令牌无效。"
+    proof = anonymous.get("/api/ledger/proofs/inclusion?seq=1")
+    assert proof.status_code == 200 and "entry" not in proof.json()
+    consistency = anonymous.get(
+        f"/api/ledger/proofs/consistency?from={two_checkpoints[0].tree_size}"
+        f"&to={two_checkpoints[1].tree_size}"
+    )
+    assert consistency.status_code == 200 and set(consistency.json()) == CONSISTENCY_FIELDS
     latest = anonymous.get("/api/ledger/checkpoints/latest")
     assert latest.status_code == 200 and latest.json()["note"] == two_checkpoints[1].note
     listing = anonymous.get("/api/ledger/checkpoints").json()
@@ -141,7 +168,13 @@ def test_entries_and_proofs_need_a_login_checkpoints_and_keys_do_not(two_checkpo
 def test_bad_proof_requests_get_chinese_problems(staff_client, two_checkpoints):
     old, new = two_checkpoints
     size = new.tree_size
-    assert "没有序号为" in _problem(staff_client.get("/api/ledger/entries/999999"), 404)["title"]
+    missing = _problem(staff_client.get("/api/ledger/entries/999999"), 404)["title"]
+    assert "没有序号为 999999" in missing
+    # Another agency's entry answers as a missing one would (ADR 0065).
+    other = _other_agency_seq()
+    assert _problem(staff_client.get(f"/api/ledger/entries/{other}"), 404)[
+        "title"
+    ] == missing.replace("999999", str(other))
     assert (
         "没有序号为"
         in _problem(staff_client.get("/api/ledger/proofs/inclusion?seq=999999"), 404)["title"]
@@ -179,11 +212,14 @@ def test_entry_not_yet_under_a_checkpoint_is_a_conflict(staff_client, two_checkp
 
 def test_cli_prints_the_same_proofs_as_the_api(staff_client, two_checkpoints, run_tool, capsys):
     old, new = two_checkpoints
-    call_command("ledger_prove", "inclusion", "--seq", "4", "--size", str(old.tree_size))
-    cli = json.loads(capsys.readouterr().out)
-    api = staff_client.get(f"/api/ledger/proofs/inclusion?seq=4&size={old.tree_size}").json()
-    assert cli == api
-    assert run_tool("inclusion", cli).returncode == 0
+    # Sub-bureau B's registration: the operator's command prints its body, the API gives the
+    # officer of A the same proof without it; his own mine's entry he gets in full.
+    for seq, readable in ((_other_agency_seq(), False), (_readable_seq(), True)):
+        call_command("ledger_prove", "inclusion", "--seq", str(seq), "--size", str(old.tree_size))
+        cli = json.loads(capsys.readouterr().out)
+        api = staff_client.get(f"/api/ledger/proofs/inclusion?seq={seq}&size={old.tree_size}")
+        assert cli == (api.json() if readable else {**api.json(), "entry": cli["entry"]})
+        assert run_tool("inclusion", cli).returncode == 0
 
     call_command(
         "ledger_prove", "consistency", "--from", str(old.tree_size), "--to", str(new.tree_size)

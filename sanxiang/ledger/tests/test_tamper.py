@@ -27,6 +27,7 @@ from sanxiang.ledger.verification import (
     ENTRY_MISSING,
     OBJECT_CHANGED,
     OBJECT_DELETED,
+    OBJECT_UNRECORDED,
     TREE_NODE_MISMATCH,
     verify_ledger,
 )
@@ -113,7 +114,7 @@ def test_business_row_updated_by_raw_sql(signed, mines):
     report = verify_ledger()
     assert report.kinds() == {OBJECT_CHANGED}
     assert report.first_broken_seq == last_seq_of(mine)
-    assert f"registry.coalmine:{mine.pk}" in report.first.message
+    assert f"registry_coalmine 的第 {mine.pk} 行" in report.first.message
 
     status, out = verify_command()
     assert status == 1
@@ -175,10 +176,11 @@ def test_tail_entries_deleted(signed, province):
     drop_triggers()
     sql("DELETE FROM ledger_ledgerentry WHERE seq > %s", [size - 2])
     report = verify_ledger()
-    assert report.kinds() == {ENTRY_MISSING}
+    # The mine whose events were cut off is a row without any event now (ADR 0060).
+    assert report.kinds() == {ENTRY_MISSING, OBJECT_UNRECORDED}
     assert report.first_broken_seq == size - 1
     # The leftover leaf nodes and both checkpoints (sizes 9 and 10) show the cut.
-    assert [p.seq for p in report.problems] == [size - 1] * 3
+    assert [p.seq for p in report.of_kind(ENTRY_MISSING)] == [size - 1] * 3
     status, out = verify_command()
     assert status == 1 and f"#{size - 1}" in out and "记录缺失" in out
 
@@ -254,9 +256,11 @@ def test_forged_log_fails_against_the_published_checkpoint(
     assert report.kinds() == {CHECKPOINT_INCONSISTENT}
     assert report.first_broken_seq == 1
 
-    # The forger deletes the checkpoints too; the copy held outside still catches him.
+    # The forger deletes the checkpoints too; the copy kept beside the keys still catches him
+    # (always compared, ADR 0062), and so does one held outside.
     sql("DELETE FROM ledger_checkpoint")
-    assert verify_ledger().ok
+    assert verify_ledger().kinds() == {CHECKPOINT_INCONSISTENT}
+    assert verify_ledger(remembered=False).ok
     kept = tmp_path / "published.txt"
     kept.write_text(published.note, encoding="utf-8")
     status, out = verify_command("--checkpoint", str(kept))

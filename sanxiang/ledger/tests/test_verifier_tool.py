@@ -235,6 +235,10 @@ def test_cli_inclusion(tmp_path: Path) -> None:
     assert_ok(
         run(log, "inclusion", "--key", log.key_file, log.write("h.json", json.dumps(only_hash)))
     )
+    null_entry = {**only_hash, "entry": None}  # as a proof for someone who may not read it
+    assert_ok(
+        run(log, "inclusion", "--key", log.key_file, log.write("n.json", json.dumps(null_entry)))
+    )
     only_entry = {k: v for k, v in good.items() if k != "leaf_hash"}
     assert_ok(
         run(log, "inclusion", "--key", log.key_file, log.write("e.json", json.dumps(only_entry)))
@@ -253,6 +257,14 @@ def test_cli_inclusion(tmp_path: Path) -> None:
         "unknown-hash": ({**good, "hash": "md5"}, "unsupported hash"),
         "checkpoint": ({**good, "checkpoint": log.checkpoint(36)}, "differs from the checkpoint"),
         "index-type": ({**good, "leaf_index": "21"}, "wrong type"),
+        "nothing": ({**null_entry, "leaf_hash": None}, "need entry or leaf_hash"),
+        "hash-only-wrong": (
+            {
+                **only_hash,
+                "leaf_hash": ("0" if good["leaf_hash"][0] != "0" else "1") + good["leaf_hash"][1:],
+            },
+            mismatch,
+        ),
     }
     for name, (case, reason) in corrupt_cases.items():
         path = log.write(f"bad-{name}.json", json.dumps(case))

@@ -10,42 +10,22 @@ appends nothing and removes nothing.
 """
 
 from django.db import migrations
-from django.db.models import Max
 
 OLD_EXCLUDED = ("last_login",)
 NEW_EXCLUDED = ("last_login", "password")
 
 
 def rebase_staff_digests(apps, schema_editor):
-    from sanxiang.ledger.services import ledger_append, object_digest
+    from sanxiang.ledger.rebase import rebase_digests
 
-    Staff = apps.get_model("org", "Staff")
-    LedgerEntry = apps.get_model("ledger", "LedgerEntry")
-    last_seqs = (
-        LedgerEntry.objects.filter(object_type="org.staff")
-        .order_by()
-        .values("object_id")
-        .annotate(last=Max("seq"))
-        .values_list("last", flat=True)
+    rebase_digests(
+        apps,
+        model="org.Staff",
+        action="staff.digest_rebase",
+        old_excluded=OLD_EXCLUDED,
+        new_excluded=NEW_EXCLUDED,
+        details={"excluded_fields": list(NEW_EXCLUDED)},
     )
-    events = (
-        LedgerEntry.objects.filter(seq__in=list(last_seqs))
-        .exclude(object_digest="")
-        .order_by("seq")
-        .values_list("seq", "object_id", "object_digest")
-    )
-    for seq, object_id, digest in events:
-        staff = Staff.objects.filter(pk=int(object_id)).first()
-        if staff is None or object_digest(staff, excluded=OLD_EXCLUDED) != digest:
-            continue
-        ledger_append(
-            actor=None,
-            action="staff.digest_rebase",
-            object_type="org.staff",
-            object_id=object_id,
-            digest=object_digest(staff, excluded=NEW_EXCLUDED),
-            details={"excluded_fields": list(NEW_EXCLUDED), "previous_seq": seq},
-        )
 
 
 class Migration(migrations.Migration):

@@ -1,9 +1,9 @@
-"""Passwords and the ledger (ADR 0004): the staff digest leaves the hash out, every password
-change is an event without it, and every other staff column is still covered (JL-USE-3)."""
+"""Passwords and the ledger (ADR 0004, ADR 0061): the hash enters the staff digest only as a
+keyed MAC, every password change (and re-encoding at login) is an event without it, and every
+staff column is covered (JL-USE-3)."""
 
 from __future__ import annotations
 
-import importlib
 import io
 
 import pytest
@@ -20,6 +20,7 @@ from sanxiang.ledger.verification import OBJECT_CHANGED, verify_ledger
 from sanxiang.org import services
 from sanxiang.org.models import Staff
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 NEW_PASSWORD = "Another-pass-2026"
 
@@ -115,7 +116,7 @@ def test_an_org_admin_resets_a_password_in_scope_only(admin, officer, province):
 
 def test_password_pages_go_through_the_service(admin, officer):
     client = Client()
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.post(
         "/org/password/",
         {
@@ -138,7 +139,7 @@ def test_password_pages_go_through_the_service(admin, officer):
     assert len(password_events(officer)) == 1
 
     client = Client()
-    client.force_login(admin)
+    sign_in(client, admin)
     assert (
         f"/org/staff/{officer.pk}/password/"
         in client.get(f"/org/staff/{officer.pk}/").content.decode()
@@ -166,12 +167,14 @@ def test_djangos_changepassword_command_is_recorded_too(officer, monkeypatch):
     assert verify_ledger().ok
 
 
-def test_any_other_staff_column_changed_with_sql_is_still_detected(officer):
+def test_password_or_any_other_staff_column_changed_with_sql_is_detected(officer):
+    """ADR 0061: the hash is covered by its own keyed digest; so is every other column."""
     table, q = Staff._meta.db_table, connection.ops.quote_name
     with connection.cursor() as cursor:
-        # The trade-off of ADR 0004: a hash written straight into the column is not detected.
         cursor.execute(f"UPDATE {table} SET {q('password')} = %s WHERE id = %s", ["x", officer.pk])
-    assert verify_ledger().ok
+    report = verify_ledger()
+    assert report.kinds() == {OBJECT_CHANGED}
+    assert f"{table} 的第 {officer.pk} 行" in report.first.message
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {q('full_name')} = %s WHERE id = %s", ["冒名", officer.pk]
@@ -181,12 +184,15 @@ def test_any_other_staff_column_changed_with_sql_is_still_detected(officer):
         )
     report = verify_ledger()
     assert report.kinds() == {OBJECT_CHANGED}
-    assert f"org.staff:{officer.pk}" in report.first.message
+    assert f"{table} 的第 {officer.pk} 行" in report.first.message
 
 
-def test_upgrade_migration_rebases_untouched_staff_and_keeps_tampered_ones(province):
-    """Rows recorded with the old digest (every column but last_login) verify clean after
-    migration org 0002, except one changed outside the services before the upgrade."""
+def test_upgrade_migrations_rebase_untouched_staff_and_keep_tampered_ones(province):
+    """Rows recorded with the digest of org 0002 (password left out) verify clean after
+    migration ledger 0003 (password as keyed MAC, ADR 0061), except one changed outside the
+    services before the upgrade."""
+    from sanxiang.ledger import upgrade
+
     kept, tampered = (factories.officer(agency=province["a"]) for _ in range(2))
     for staff in (kept, tampered):
         ledger_append(
@@ -194,19 +200,20 @@ def test_upgrade_migration_rebases_untouched_staff_and_keeps_tampered_ones(provi
             action="staff.update",
             object_type="org.staff",
             object_id=str(staff.pk),
-            digest=object_digest(staff, excluded=("last_login",)),
+            digest=object_digest(staff, excluded=("last_login", "password"), secret=()),
         )
     Staff.objects.filter(pk=tampered.pk).update(position="篡改")
     before = verify_ledger()  # the new digest scope, the old digests: both rows reported
     assert before.kinds() == {OBJECT_CHANGED} and before.problems_total == 2
 
-    migration = importlib.import_module(
-        "sanxiang.org.migrations.0002_staff_digest_without_password"
-    )
-    migration.rebase_staff_digests(apps, None)
+    upgrade.register_existing(apps, None)
 
-    (rebase,) = LedgerEntry.objects.filter(action="staff.digest_rebase")
-    assert rebase.object_id == str(kept.pk) and rebase.actor_id is None
+    rebased = set(
+        LedgerEntry.objects.filter(action="ledger.digest_rebase").values_list(
+            "object_id", flat=True
+        )
+    )
+    assert str(kept.pk) in rebased and str(tampered.pk) not in rebased
     report = verify_ledger()
     assert report.kinds() == {OBJECT_CHANGED} and report.problems_total == 1
-    assert f"org.staff:{tampered.pk}" in report.first.message
+    assert f"org_staff 的第 {tampered.pk} 行" in report.first.message

@@ -134,13 +134,17 @@ def test_procedures_are_drawn_from_the_workflow_table(samples):
         assert str(status.label) in svg
     for label in ("提交法制审核", "审核通过", "负责人批准", "到生效日期公布", "退回修改"):
         assert label in svg
-    # Catalog publication, inspection, penalty and legal review have workflow tables; the
-    # other guides (licensing, coercion) have none yet and stay text only.
-    assert html.count("<svg") == 4
+    # Catalog publication, licensing, inspection, penalty, legal review and coercion
+    # (preservation and sealing, ADR 0205) have workflow tables: every guide has its chart.
+    assert html.count("<svg") == 6
+    licensing = html[html.index("XK-001") :]
+    assert "一次性告知补正" in licensing and "逾期未告知" in licensing
+    coercion = html[html.index("QZ-001") :]
+    assert "解除查封（扣押）" in coercion and "作出先行登记保存证据处理决定" in coercion
     review = html[html.index("SH-001") :]
     assert "重大执法决定法制审核程序" in review and "重大执法决定法制审核流程" in review
     assert "<svg" in review and "有异议（待集体讨论）" in review
-    assert "流程图将在系统相应执法流程上线后" in html
+    assert "流程图将在系统相应执法流程上线后" not in html  # every sample guide has its chart
 
 
 def test_registering_a_workflow_table_adds_its_flowchart(samples, monkeypatch):
@@ -155,7 +159,7 @@ def test_registering_a_workflow_table_adds_its_flowchart(samples, monkeypatch):
         html = get("/public/procedures/")
     finally:
         procedures._chart.cache_clear()
-    assert html.count("<svg") == 4 and "已立案" in html and "结案" in html
+    assert html.count("<svg") == 6 and "已立案" in html and "结案" in html
 
 
 def test_certificate_check(province):

@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from sanxiang.catalog.models import PUBLIC_KINDS, CatalogVersion
+from sanxiang.complaints.models import Complaint
+from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.models import Agency, Certificate, Staff
 from sanxiang.portal.views import DATASETS, SLUGS
 from sanxiang.publicity.fields import Category
@@ -25,7 +27,8 @@ from sanxiang.registry.models import Person
 
 
 def public_urls() -> list[str]:
-    urls = ["/public/", "/public/agencies/", "/public/data/"]
+    urls = ["/public/", "/public/agencies/", "/public/data/", "/public/complaints/"]
+    urls.append("/public/complaints/progress/")
     for agency in Agency.objects.all():
         urls.append(f"/public/officers/?agency={agency.pk}")
         for slug in SLUGS:
@@ -98,6 +101,16 @@ def test_no_personal_data_on_any_public_page():
     for person in persons:
         secrets |= {person.id_number, person.phone, person.address}
     secrets |= {phone for phone in Staff.objects.values_list("phone", flat=True)}
+    # 投诉举报 (issue 15): the demo's reporters left names and phones; they appear on no public
+    # page, in no open data or feed, and in no ledger body (the row digest holds a keyed MAC).
+    reporters = Complaint.objects.exclude(reporter_contact="")
+    assert reporters.count() >= 2
+    reporter_secrets = {c.reporter_contact for c in reporters} | {
+        c.reporter_name for c in reporters if c.reporter_name
+    }
+    for body in LedgerEntry.objects.values_list("body", flat=True):
+        assert not [s for s in reporter_secrets if s in body]
+    secrets |= {c.reporter_contact for c in reporters}
     secrets = {s for s in secrets if s}
     assert any(re.fullmatch(r"\d{17}[\dX]", s) for s in secrets)
     client = Client()

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from sanxiang.core.blobstore import blob_is_read_only
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.publicity import annual, selectors, services
 from sanxiang.publicity.fields import Category
@@ -152,6 +153,7 @@ def test_approval_publishes_html_and_pdf_and_reports_upward(year_of_results, tea
     assert Client().get("/public/reports/").content.decode().count(str(year)) == 0
     report = annual.annual_report_approve(actor=team["head"], report=report)
     assert report.status == ReportStatus.PUBLISHED and report.reported_at and report.pdf_sm3
+    assert blob_is_read_only(report.pdf_path)  # stored read-only like evidence originals
     with pytest.raises(Exception):  # noqa: B017 - a published report is not regenerated
         annual.annual_report_generate(actor=team["head"], agency=province["a"], year=year)
     client = Client()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from sanxiang.publicity import selectors, services
 from sanxiang.publicity.models import Publication
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 def draft(team, decided_on, number):
@@ -41,7 +42,7 @@ def release(team, publication):
 
 def login(user):
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

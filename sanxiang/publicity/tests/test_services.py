@@ -277,7 +277,8 @@ def test_withdrawal_request_then_approval_within_three_days(penalty_publication,
     assert not PublicEntry.objects.filter(publication=p).exists()
     record = public.result_get(p.pk)
     assert record.state == "withdrawn" and record.fields == []
-    assert record.tombstone["reason_kind"] == "决定被依法撤销"
+    assert record.tombstone["reason_kind"] == "revoked"
+    assert record.tombstone["reason_kind_label"] == "决定被依法撤销"
     assert "负责人丁" in record.tombstone["approved_by"]
     entry = LedgerEntry.objects.get(object_id=str(p.pk), action="publication.withdraw")
     assert '"late":false' in entry.body and '"reason_kind":"revoked"' in entry.body

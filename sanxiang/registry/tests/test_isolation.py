@@ -7,6 +7,7 @@ from django.test import Client
 
 from sanxiang.registry.models import CoalMine
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def two_units(province):
     mine_b = factories.mine(agency=province["b"], name="乙分局保密煤矿")
     person_b = factories.person(agency=province["b"], name="乙分局当事人")
     client = Client()
-    client.force_login(officer_a)
+    sign_in(client, officer_a)
     return {
         "client": client,
         "officer_a": officer_a,
@@ -134,6 +135,6 @@ def test_api_cannot_create_in_other_unit(two_units):
 def test_superior_agency_sees_subordinates(province, two_units):
     head = factories.staff(agency=province["provincial"], roles=["head"])
     client = Client()
-    client.force_login(head)
+    sign_in(client, head)
     assert client.get(f"/api/registry/mines/{two_units['mine_b'].pk}").status_code == 200
     assert client.get(f"/registry/mines/{two_units['mine_b'].pk}/").status_code == 200

@@ -7,6 +7,7 @@ from sanxiang.ledger.models import LedgerEntry
 from sanxiang.registry import selectors, services
 from sanxiang.registry.models import CoalMine, Person
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 MINE = {
     "name": "服务测试煤矿",
@@ -89,13 +90,13 @@ def test_api_masks_id_number_for_roles_without_the_right(officer, province):
     person = factories.person(agency=province["a"], id_number="11010519491231002X")
     editor = factories.staff(agency=province["a"], roles=["publicity_editor"])
     client = Client()
-    client.force_login(editor)
+    sign_in(client, editor)
     listed = client.get("/api/registry/persons").json()["items"]
     assert [p["id_number"] for p in listed] == ["110105********002X"]
     assert (
         client.get(f"/api/registry/persons/{person.pk}").json()["id_number"] == "110105********002X"
     )
-    client.force_login(officer)
+    sign_in(client, officer)
     assert (
         client.get(f"/api/registry/persons/{person.pk}").json()["id_number"] == "11010519491231002X"
     )

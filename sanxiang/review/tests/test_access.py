@@ -22,11 +22,12 @@ from sanxiang.review import rules, selectors, services
 from sanxiang.review.forms import AssignForm
 from sanxiang.review.workflow import ReviewStatus
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -131,7 +132,7 @@ def test_the_superior_takes_the_review(major_case, team, province):
         factories.review_submitted(
             case=major_case, officer=team["officer"], reviewing_agency=province["b"]
         )
-    assert "SH-ORG-1" in exc.value.message_dict["reviewing_agency"][0]
+    assert "《实施办法》五（一）1" in exc.value.message_dict["reviewing_agency"][0]
     upper = factories.legal_reviewer(agency=provincial, full_name="省局审核员")
     review = factories.review_submitted(
         case=major_case, officer=team["officer"], reviewing_agency=provincial
@@ -146,11 +147,15 @@ def test_the_superior_takes_the_review(major_case, team, province):
     opinion = services.opinion_issue(actor=upper, review=review, kind="approve", reasons="同意。")
     assert opinion.document.agency == provincial
     assert opinion.document.number.text.startswith("测煤安法审〔")
-    # The case side reads the superior's opinion through the review, not the document list.
+    # The case team reads the superior's opinion on its ground (the case, ADR 0123), through the
+    # review or by the document's own link; an officer of the sub-bureau outside the team, who
+    # does not even see the superior's documents, gets the answer of a missing one.
     officer = _client(team["officer"])
-    assert officer.get(f"/inspections/documents/{opinion.document.pk}.pdf").status_code == 404
+    assert officer.get(f"/inspections/documents/{opinion.document.pk}.pdf").status_code == 200
     response = officer.get(f"/review/{review.pk}/documents/{opinion.document.pk}.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    outsider = _client(factories.officer(agency=province["a"], full_name="周外"))
+    assert outsider.get(f"/inspections/documents/{opinion.document.pk}.pdf").status_code == 404
     assert cases.decision_issue(actor=team["head"], case=major_case).status == CaseStatus.DECIDED
 
 
@@ -162,7 +167,7 @@ def test_only_the_case_side_submits_and_only_major_decisions(team, officers, pro
         services.review_submit(
             actor=team["officer"], case=case, proposal=proposal, declaration=True
         )
-    assert "SH-SCOPE-2" in exc.value.message_dict["proposal"][0]
+    assert "《实施办法》五（二）2" in exc.value.message_dict["proposal"][0]
     with pytest.raises(PermissionDenied):
         services.review_submit(
             actor=factories.officer(agency=province["a"]),  # not on the case
@@ -178,7 +183,7 @@ def test_declaration_is_required_and_nothing_is_saved_without_it(major_case, tea
         services.review_submit(
             actor=team["officer"], case=major_case, proposal=proposal, declaration=False
         )
-    assert "SH-RESP-4" in exc.value.message_dict["declaration"][0]
+    assert "《实施办法》五（四）4" in exc.value.message_dict["declaration"][0]
     assert not selectors.review_list(user=team["head"]).exists()
     review = factories.review_submitted(case=major_case, officer=team["officer"])
     with pytest.raises(ValidationError) as exc:  # one open review per decision

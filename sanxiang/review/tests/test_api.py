@@ -14,13 +14,14 @@ from sanxiang.ledger.verification import verify_ledger
 from sanxiang.org.services import adviser_create
 from sanxiang.review.models import ChecklistItem
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 API = "/api/review"
 
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

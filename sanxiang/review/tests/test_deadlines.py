@@ -20,6 +20,7 @@ from sanxiang.review.alerts import alerts_refresh
 from sanxiang.review.models import AlertKind, ReviewAlert
 from sanxiang.review.workflow import ReviewStatus
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 from .conftest import emergency_measure
 
@@ -80,7 +81,7 @@ def test_one_extension_adds_exactly_five_working_days_and_a_second_is_refused(
     with pytest.raises(ValidationError) as exc:
         services.review_extend(actor=head, review=review, reason="仍需时间")
     message = exc.value.message_dict["status"][0]
-    assert "延长只能批准一次（SH-RESP-2）" in message and "2026-10-20" in message
+    assert "延长只能批准一次（《实施办法》五（四）2）" in message and "2026-10-20" in message
     review.refresh_from_db()
     assert review.due_on == EXTENDED
 
@@ -114,7 +115,7 @@ def test_reminder_then_escalation_shown_on_dashboards_and_idempotent(
 
     for user, expected in ((reviewer, "审核超期"), (head, "已报负责人")):
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)
         html = client.get("/").content.decode()
         assert expected in html and review.case.cause in html
 

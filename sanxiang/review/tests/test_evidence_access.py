@@ -18,11 +18,12 @@ from sanxiang.ledger.verification import verify_ledger
 from sanxiang.review import services
 from sanxiang.review.workflow import ReviewStatus
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -135,3 +136,42 @@ def test_access_follows_the_rounds_not_the_review(major_case, team):
     )
     recording.refresh_from_db()
     assert not access_rules.access_for(reviewer, recording).view
+
+
+def test_secret_recording_titles_are_masked_in_review_materials_and_on_the_case_page(
+    emergency, team, province
+):
+    """JL-ARC-2, ADR 0065: the materials manifest keeps the real title (its digest covers it),
+    but a colleague without access to the recording reads it masked — on the review page, in
+    the review API and on the case page — as everywhere else; the case team reads it."""
+    case, act = emergency
+    recording = Recording.objects.get(subject_type="cases.case", subject_id=str(case.pk))
+    recording = evidence.recording_update(
+        actor=team["officer"], recording=recording, title="泰安矿查封工作面实况"
+    )
+    evidence.recording_set_confidentiality(
+        actor=team["head"], recording=recording, level="trade_secret", reason="涉及企业工艺"
+    )
+    review = services.review_submit(
+        actor=team["officer"], case=case, proposal=act.proposal, declaration=True
+    )
+    stored = review.current_submission.materials
+    assert "泰安矿查封工作面实况" in [m.get("title") for m in stored]
+    masked = f"（商业秘密）{recording.number}"
+    colleague = factories.officer(agency=province["a"], full_name="吴同事")
+    for who, shown in ((colleague, masked), (team["officer"], "泰安矿查封工作面实况")):
+        client = _client(who)
+        review_page = client.get(f"/review/{review.pk}/").content.decode()
+        case_page = client.get(f"/cases/{case.pk}/").content.decode()
+        api = client.get(f"/api/review/reviews/{review.pk}").json()
+        titles = [
+            m["title"]
+            for s in api["submissions"]
+            for m in s["materials"]
+            if m["type"] == "recording"
+        ]
+        assert titles == [shown], who
+        for page in (review_page, case_page):
+            assert shown in page, who
+            if shown == masked:
+                assert "泰安矿查封工作面实况" not in page

@@ -21,11 +21,12 @@ from sanxiang.review.alerts import alerts_refresh
 from sanxiang.review.models import AlertKind, ReviewAlert
 from sanxiang.review.workflow import ReviewStatus
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -46,12 +47,12 @@ def test_nobody_issues_a_major_decision_without_a_passed_review(major_case, team
     for actor in (team["head"], admin):
         with pytest.raises(ValidationError) as exc:
             cases.decision_issue(actor=actor, case=major_case)
-        assert "SH-SCOPE-1" in exc.value.message_dict["review"][0]
+        assert "《实施办法》五（二）1" in exc.value.message_dict["review"][0]
         response = _decide_via_api(actor, major_case)
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "review"
         page = _client(actor).post(f"/cases/{major_case.pk}/do/decide/", {"confirm": "on"})
-        assert page.status_code == 400 and "SH-SCOPE-1" in page.content.decode()
+        assert page.status_code == 400 and "《实施办法》五（二）1" in page.content.decode()
     major_case.refresh_from_db()
     assert major_case.status == CaseStatus.PENDING_DECISION and major_case.decision_document is None
 

@@ -12,6 +12,7 @@ from django.test import Client
 from sanxiang.org.selectors import reviewer_staffing, staffing_by_agency
 from sanxiang.review import selectors, services
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 @pytest.mark.parametrize(
@@ -43,12 +44,12 @@ def test_staffing_per_agency_counts_the_subtree(province):
     assert (rows["测试省局"].reviewers, rows["测试省局"].officers) == (1, 21)
     assert not rows["测试省局"].compliant
     html = _get(head, "/review/statistics/")
-    assert "法制审核人员配备（SH-ORG-3）" in html and "低于5%的要求" in html
+    assert "法制审核人员配备（《实施办法》五（一）3）" in html and "低于5%的要求" in html
 
 
 def _get(user, url) -> str:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()

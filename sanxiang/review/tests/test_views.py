@@ -12,11 +12,12 @@ from django.utils import timezone
 from sanxiang.review.models import ChecklistItem
 from sanxiang.review.workflow import ReviewStatus
 from sanxiang.testing import factories
+from sanxiang.testing.auth import sign_in
 
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -37,7 +38,7 @@ def test_the_whole_round_through_the_pages(major_case, team):
     page = officer.get(submit_url).content.decode()
     assert "案件处理呈报书" in page and "本人对送审材料的真实性" in page
     refused = officer.post(submit_url, {"reviewing_agency": major_case.agency_id})
-    assert refused.status_code == 400 and "SH-RESP-4" in refused.content.decode()
+    assert refused.status_code == 400 and "《实施办法》五（四）4" in refused.content.decode()
     response = officer.post(
         submit_url, {"reviewing_agency": major_case.agency_id, "declaration": "on"}
     )

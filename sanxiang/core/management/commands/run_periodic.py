@@ -32,6 +32,10 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=600, help="每轮间隔秒数（默认600）")
 
     def handle(self, *args, loop: bool = False, interval: int = 600, **options):
+        if loop:  # sign a checkpoint over the newest entries when stopped (ADR 0062)
+            from sanxiang.ledger.lag import install_shutdown_checkpoint
+
+            install_shutdown_checkpoint(sigterm=True)
         round_number = 0
         while True:
             for name, arguments, every in JOBS:

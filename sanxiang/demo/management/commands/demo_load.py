@@ -5,7 +5,9 @@ Everything is created through the services, so the demo ledger is as complete as
 one. The province goes live at the start of last year: agencies, staff, mines and catalogs
 are created then, and the publicity work of the months since is played on the demo clock
 (``sanxiang/demo/results.py``); certificates are registered and today's inspections and cases
-made at the real time. Running it again when the province exists changes nothing.
+made at the real time, and the matters closed today are filed in the archive (a case, an
+inspection, a 安全监管建议书, and one unit the four-property check refuses —
+``sanxiang/demo/archive.py``). Running it again when the province exists changes nothing.
 """
 
 from __future__ import annotations
@@ -20,10 +22,19 @@ from django.utils import timezone
 
 from sanxiang.catalog.samples import load_demo_catalogs
 from sanxiang.core.audit import audit_context
+from sanxiang.demo.appeals import load_demo_appeals
+from sanxiang.demo.archive import load_demo_archive
 from sanxiang.demo.clock import simulated_clock
+from sanxiang.demo.complaints import load_demo_complaints
 from sanxiang.demo.enforcement import load_demo_enforcement
+from sanxiang.demo.enterprise import load_demo_enterprise
+from sanxiang.demo.evaluation import load_demo_evaluation
 from sanxiang.demo.identities import credit_code, id_card, person_name
+from sanxiang.demo.licensing import load_demo_licensing
 from sanxiang.demo.results import go_live, load_demo_results
+from sanxiang.demo.supervision import load_demo_risk
+from sanxiang.demo.supervision_training import load_demo_training
+from sanxiang.evidence.fixity import fixity_check
 from sanxiang.ledger.services import ledger_append
 from sanxiang.org import services as org
 from sanxiang.org.models import Agency, AgencyLevel, CertificateStatus, Staff
@@ -71,8 +82,33 @@ class Command(BaseCommand):
                 )
             for certificate in self.certificates:
                 self._certificate(admin, **certificate)
+            self._second_factors()
             load_demo_enforcement(province=province)
+            load_demo_risk(province=province)
+            load_demo_appeals(province=province)
+            load_demo_enterprise(province=province, password=DEMO_PASSWORD)
+            load_demo_licensing(province=province)
+            load_demo_archive(province=province)
+            load_demo_complaints(province=province)
+            load_demo_evaluation(province=province)
+            load_demo_training(province=province)  # issue 16: training hours, 督办
+        # The custodians' dashboard shows the last fixity check; the demo starts with one.
+        fixity_check()
         self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
+
+    def _second_factors(self) -> None:
+        """Every demo account that must use a second factor gets the published demo secret."""
+        from django_otp.oath import TOTP
+
+        from sanxiang.core.stepup import second_factor_required
+        from sanxiang.org.checks import demo_key_hex
+        from sanxiang.org.second_factor import second_factor_enrol
+
+        key = demo_key_hex()
+        for staff in Staff.objects.order_by("pk"):
+            if second_factor_required(staff):
+                code = f"{TOTP(bytes.fromhex(key)).token():06d}"
+                second_factor_enrol(staff=staff, key_hex=key, code=code)
 
     def _admin(self) -> Staff:
         admin = Staff.objects.create_superuser(

@@ -13,8 +13,9 @@ from sanxiang.ledger.verification import verify_ledger
 
 class Command(BaseCommand):
     help = (
-        "校验账本：重算每条记录的叶子与整棵树，核验每个检查点的签名与一致性，"
-        "并检查登记在账本中的业务对象是否在服务之外被改动。发现问题时退出码为 1。"
+        "校验账本：重算每条记录的叶子与整棵树，核验每个检查点（含密钥目录中保存的最新检查点）"
+        "的签名与一致性，逐表核对账本覆盖的每一行数据（被改动、没有账本记录、被删除）、"
+        "派生的公示检索表，以及每条记录操作人当时的角色。发现问题时退出码为 1。"
     )
 
     def add_arguments(self, parser):
@@ -32,7 +33,9 @@ class Command(BaseCommand):
             type=Path,
             help="公钥文件（每行一个验证公钥，同 tools/sanxiang_verify.py）；默认用密钥目录中的公钥",
         )
-        parser.add_argument("--skip-objects", action="store_true", help="不检查业务对象")
+        parser.add_argument(
+            "--skip-objects", action="store_true", help="不逐表核对业务数据与操作人角色"
+        )
         parser.add_argument("--workers", type=int, help="并行进程数（默认按 CPU 核数）")
         parser.add_argument(
             "--skip-fixity",

@@ -1,0 +1,70 @@
+"""What the documents app adds to a mine's file (一矿一档, JL-ARC-3, ADR 0126): every issued
+document whose subject is about the mine (its inspection plans, inspections, cases, or the
+mine itself), voided ones marked, in the user's scope; the PDF opens on a reading ground
+(ADR 0123), and offers borrowing to anyone without one.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from sanxiang.registry.models import CoalMine
+from sanxiang.registry.timeline import Feed, TimelineEvent, mine_subject_q
+
+from .models import Document, DocumentStatus
+
+
+@cache
+def subject_kind(object_type: str) -> str:
+    """What a document belongs to, in words (“现场检查”), from the model's name."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return ""
+
+
+def _documents(rows: list[Document]) -> list[TimelineEvent]:
+    out = []
+    for d in rows:
+        kind = subject_kind(d.subject_type) if d.subject_type else ""
+        out.append(
+            TimelineEvent(
+                when=d.issued_at,
+                title=f"{d.title} {d.number or ''}".strip(),
+                summary=_("%(kind)s的文书") % {"kind": kind} if kind else "",
+                badge=d.get_status_display() if d.status == DocumentStatus.VOIDED else "",
+                who=str(d.issued_by),
+                agency=str(d.agency),
+                url=reverse("documents:pdf", args=[d.pk]),
+                object_type="documents.document",
+                object_id=str(d.pk),
+            )
+        )
+    return out
+
+
+def mine_documents(*, user, mine: CoalMine):
+    """The documents about ``mine`` that ``user`` may see (voided ones included): the agency
+    scope; opening one needs a ground (``documents.access``)."""
+    return (
+        Document.objects.restrict(user)
+        .filter(mine_subject_q(mine))
+        .select_related("number", "agency", "issued_by")
+    )
+
+
+def feeds(user, mine: CoalMine) -> list[Feed]:
+    return [
+        Feed(
+            kind="document",
+            label=_("执法文书"),
+            order=60,
+            rows=mine_documents(user=user, mine=mine),
+            date_field="issued_at",
+            to_events=_documents,
+        )
+    ]

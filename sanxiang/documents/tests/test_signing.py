@@ -1,0 +1,198 @@
+"""Electronic seals and signatures on issued documents (ADR 0200): PAdES via pyHanko, the
+agency CA as trust root, offline validation, the ledger's digest, revocation, the seal box."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from sanxiang.core.blobstore import blob_read
+from sanxiang.documents import pki, signing
+from sanxiang.documents.services import document_issue
+from sanxiang.documents.tests.test_documents import CONTENT
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.org.services import staff_update
+from sanxiang.testing import factories
+
+
+@pytest.fixture
+def timestamped(settings):
+    settings.SANXIANG_SIGNING_TIMESTAMP = True
+
+
+def _issue(actor, agency, template="documents/pdf/decision.html"):
+    return document_issue(
+        actor=actor,
+        agency=agency,
+        type_code="penalty_decision",
+        short_code="罚",
+        title="行政处罚决定书",
+        content=CONTENT,
+        template=template,
+    )
+
+
+def _event(document) -> dict:
+    entry = LedgerEntry.objects.filter(action="document.issue", object_id=str(document.pk)).get()
+    return json.loads(entry.body)["details"]
+
+
+@pytest.mark.django_db
+def test_decision_carries_the_agency_seal_valid_offline_b_lt(province, timestamped, tmp_path):
+    head = factories.head(agency=province["a"])
+    document = _issue(head, province["a"])
+    pdf = blob_read(document.pdf_path)
+    report = signing.verify_pdf(pdf)
+    assert report.valid, report
+    (sig,) = report.signatures
+    assert province["a"].name in sig.signer and "电子印章" in sig.signer
+    assert sig.timestamp_at is not None and sig.revoked_at is None and sig.covers_whole_file
+    details = _event(document)["signature"]
+    assert details["kind"] == "seal" and details["timestamped"]
+    assert details["signature_sha256"] == signing.signature_digests(pdf)[0]
+    assert details["step_up"]["channel"]
+    assert signing.ledger_finds(pdf) == document
+    # B-LT: the DSS holds the CRL and the chain, so nothing needs fetching.
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    dss = PdfFileReader(BytesIO(pdf)).root["/DSS"]
+    assert "/CRLs" in dss and "/Certs" in dss
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(pdf)
+    call_command("documents_verify_signature", str(path))
+
+
+@pytest.mark.django_db
+def test_one_changed_byte_is_reported_by_pyhanko_and_the_ledger(province, tmp_path):
+    head = factories.head(agency=province["a"])
+    pdf = bytearray(blob_read(_issue(head, province["a"]).pdf_path))
+    at = pdf.index(b"/Contents") - 200  # inside the signed byte range, in the page content
+    pdf[at] = (pdf[at] + 1) % 256
+    tampered = bytes(pdf)
+    assert not signing.verify_pdf(tampered).valid
+    assert signing.ledger_finds(tampered) is None
+    path = tmp_path / "tampered.pdf"
+    path.write_bytes(tampered)
+    with pytest.raises(CommandError):
+        call_command("documents_verify_signature", str(path))
+
+
+@pytest.mark.django_db
+def test_the_seal_sits_over_the_agency_name_and_date_and_no_other_text(province):
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    head = factories.head(agency=province["a"])
+    pdf = blob_read(_issue(head, province["a"]).pdf_path)
+    reader = PdfFileReader(BytesIO(pdf))
+    field = next(
+        annot.get_object()
+        for annot in reader.root["/AcroForm"]["/Fields"]
+        if annot.get_object().get("/T") == signing.FIELD_NAME
+    )
+    x1, y1, x2, y2 = (float(v) for v in field["/Rect"])
+    page_height = 841.89
+    words = _text_boxes(pdf)
+    inside = [w for w in words if _overlaps(w[1:], (x1, page_height - y2, x2, page_height - y1))]
+    assert inside, "the seal covers the agency name and the date line"
+    covered = "".join(w[0] for w in inside)
+    assert province["a"].name in covered and "年" in covered
+    assert all(w[0] in province["a"].name or "年" in w[0] or w[0].isdigit() for w in inside), inside
+
+
+def _text_boxes(pdf: bytes) -> list[tuple[str, float, float, float, float]]:
+    """Every word poppler extracts with its box (top-left origin, points)."""
+    import re
+
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    pattern = (
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    return [
+        (m[4], float(m[0]), float(m[1]), float(m[2]), float(m[3]))
+        for m in re.findall(pattern, html)
+    ]
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.django_db
+def test_a_record_is_signed_personally_and_pdftotext_still_reads_it(province):
+    officer = factories.officer(agency=province["a"])
+    document = _issue(officer, province["a"], template="documents/pdf/record.html")
+    pdf = blob_read(document.pdf_path)
+    report = signing.verify_pdf(pdf)
+    assert report.valid and report.signatures[0].signer == officer.full_name
+    assert _event(document)["signature"]["kind"] == "personal"
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout
+    assert "测（甲）煤安罚" in text.decode()
+
+
+@pytest.mark.django_db
+def test_an_officer_who_leaves_has_his_certificate_revoked(province):
+    admin = factories.staff(agency=province["a"], roles=["system_admin"])
+    officer = factories.officer(agency=province["a"])
+    pdf = blob_read(_issue(officer, province["a"], "documents/pdf/record.html").pdf_path)
+    assert signing.verify_pdf(pdf).valid
+    staff_update(actor=admin, staff=officer, is_active=False)
+    report = signing.verify_pdf(pdf)
+    assert not report.valid and report.signatures[0].revoked_at is not None
+    assert any("撤销" in p for p in report.signatures[0].problems)
+    entry = LedgerEntry.objects.filter(action="signing.certificate_revoke").get()
+    assert json.loads(entry.body)["details"]["certificate_serial"]
+
+
+def test_ca_files_live_in_the_key_directory_not_the_database():
+    directory = pki.signing_dir()
+    assert (directory / "ca.key.pem").stat().st_mode & 0o077 == 0
+    assert (directory / pki.CRL_FILE).exists()
+    assert hashlib.sha256((directory / "ca.cert.pem").read_bytes()).hexdigest()
+
+
+@pytest.mark.django_db
+def test_staff_page_verifies_an_upload(province, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    head = factories.head(agency=province["a"])
+    document = _issue(head, province["a"])
+    pdf = blob_read(document.pdf_path)
+    officer = factories.officer(agency=province["a"])
+    client.force_login(officer)
+    url = reverse("documents:signature_verify")
+    assert client.get(url).status_code == 200
+    page = client.post(url, {"pdf": SimpleUploadedFile("a.pdf", pdf, "application/pdf")})
+    text = page.content.decode()
+    assert "核验通过" in text and "测试省局甲分局电子印章" in text and "未撤销" in text
+    bad = client.post(url, {"pdf": SimpleUploadedFile("a.pdf", b"%PDF-1.7 junk")})
+    assert "核验不通过" in bad.content.decode()
+    refused = client.post(url, {"pdf": SimpleUploadedFile("a.txt", b"hello")})
+    assert refused.status_code == 200 and "这不是 PDF 文件" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_issuing_without_the_ca_fails_loudly_and_signing_ca_makes_it(province, settings, tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from sanxiang.documents.models import Document
+
+    head = factories.head(agency=province["a"])
+    settings.SANXIANG_KEY_DIR = tmp_path
+    with pytest.raises(ImproperlyConfigured, match="signing_ca"):
+        _issue(head, province["a"])
+    assert not Document.objects.exists()
+    call_command("signing_ca")
+    call_command("signing_ca")  # idempotent: the same root stays
+    assert (tmp_path / "signing" / "ca.cert.pem").exists()
+    assert (tmp_path / "signing" / "tsa.key.pem").stat().st_mode & 0o077 == 0

@@ -1,0 +1,229 @@
+"""Per-agency, per-day count rows of the statistics, kept in the transaction of each write
+(ADR 0172).
+
+A source is *rolled up* when none of its indicators depends on today's date and its model's
+reading rule is the agency scope through the source's agency field (so restricting the count rows
+to the user's scope equals restricting the records). For such a source, every save or delete of
+one of its records — or of a record its agency or date is read through (the inspection of a
+finding, the case of a payment) — recounts the affected ``(agency, day)`` keys from the records
+themselves (a recount, not ±1: nothing can drift), before and after the change, inside the
+caller's transaction. ``recount_all`` rebuilds everything (``manage.py statistics_recount``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from .indicators import Source, sources
+
+Key = tuple[int, datetime.date]  # (agency id, local day)
+
+_local = threading.local()  # keys seen before a save or delete, per thread, until after it
+
+
+def _pending() -> dict:
+    if not hasattr(_local, "pending"):
+        _local.pending = {}
+    return _local.pending
+
+
+def rolled_up(source: Source) -> bool:
+    model = source.queryset().model
+    if getattr(model, "scope_path_lookup", None) != f"{source.agency_field}__path":
+        return False
+    return not any(indicator.uses_today for indicator in source.indicators)
+
+
+def rolled_sources() -> list[Source]:
+    return [s for s in sources() if rolled_up(s)]
+
+
+def _day(source: Source):
+    return TruncDate(source.date_field) if source.is_datetime else models.F(source.date_field)
+
+
+def _keys(source: Source, qs) -> set[Key]:
+    rows = (
+        qs.filter(**{f"{source.date_field}__isnull": False})
+        .order_by()
+        .annotate(stat_day=_day(source))
+        .values_list(source.agency_field, "stat_day")
+        .distinct()
+    )
+    return {(a, d) for a, d in rows if a is not None and d is not None}
+
+
+def aggregates(source: Source, today: datetime.date) -> dict:
+    """One aggregate per indicator of ``source`` (a count, or a sum for amounts)."""
+    named = {}
+    for indicator in source.indicators:
+        condition = indicator.condition(today)
+        extra = {"filter": condition} if condition else {}
+        if indicator.is_amount:
+            named[indicator.key] = Sum(indicator.amount_field, **extra)
+        else:
+            named[indicator.key] = Count("pk", **extra)
+    return named
+
+
+def recount(source: Source, keys: Iterable[Key]) -> None:
+    """Recount the rows of ``source``'s indicators for ``keys`` from the records."""
+    from sanxiang.supervision.models import StatisticsCount
+
+    by_agency: dict[int, set[datetime.date]] = defaultdict(set)
+    for agency_id, day in keys:
+        by_agency[agency_id].add(day)
+    if not by_agency:
+        return
+    today = timezone.localdate()
+    names = [i.key for i in source.indicators]
+    for agency_id, days in by_agency.items():
+        day_lookup = (
+            f"{source.date_field}__date__in" if source.is_datetime else f"{source.date_field}__in"
+        )
+        rows = (
+            source.queryset()
+            .filter(**{source.agency_field: agency_id, day_lookup: sorted(days)})
+            .order_by()
+            .annotate(stat_day=_day(source))
+            .values("stat_day")
+            .annotate(**aggregates(source, today))
+        )
+        StatisticsCount.objects.filter(
+            indicator__in=names, agency_id=agency_id, day__in=days
+        ).delete()
+        StatisticsCount.objects.bulk_create(
+            StatisticsCount(indicator=key, agency_id=agency_id, day=row["stat_day"], value=value)
+            for row in rows
+            for key in names
+            if (value := row[key] or 0)
+        )
+
+
+def recount_all() -> int:
+    """Rebuild every count row from the records (after a restore or a bulk load)."""
+    from sanxiang.supervision.models import StatisticsCount
+
+    StatisticsCount.objects.all().delete()
+    written = 0
+    today = timezone.localdate()
+    for source in rolled_sources():
+        names = [i.key for i in source.indicators]
+        rows = (
+            source.queryset()
+            .filter(**{f"{source.date_field}__isnull": False})
+            .order_by()
+            .annotate(stat_day=_day(source))
+            .values(source.agency_field, "stat_day")
+            .annotate(**aggregates(source, today))
+        )
+        batch = [
+            StatisticsCount(
+                indicator=key,
+                agency_id=row[source.agency_field],
+                day=row["stat_day"],
+                value=value,
+            )
+            for row in rows.iterator()
+            for key in names
+            if (value := row[key] or 0)
+        ]
+        StatisticsCount.objects.bulk_create(batch, batch_size=5000)
+        written += len(batch)
+    return written
+
+
+# --- keeping them in step -------------------------------------------------------------------
+
+
+def _watchers() -> dict[type, list[tuple[Source, str, str]]]:
+    """model → [(source, lookup from the source's records to that model's pk, the model's
+    attribute that moves the records' agency or day — empty for the source's own model)]."""
+    watched: dict[type, list[tuple[Source, str, str]]] = defaultdict(list)
+    for source in rolled_sources():
+        model = source.queryset().model
+        watched[model].append((source, "pk", ""))
+        for field_path in (source.agency_field, source.date_field):
+            parts = field_path.split("__")
+            related = model
+            for end in range(1, len(parts)):
+                related = related._meta.get_field(parts[end - 1]).related_model
+                attname = related._meta.get_field(parts[end]).attname
+                entry = (source, "__".join(parts[:end]), attname)
+                if entry not in watched[related]:
+                    watched[related].append(entry)
+    return watched
+
+
+_WATCHED: dict[type, list[tuple[Source, str, str]]] | None = None
+
+
+def _watched(model: type) -> list[tuple[Source, str, str]]:
+    global _WATCHED
+    if _WATCHED is None:
+        _WATCHED = _watchers()
+    return _WATCHED.get(model, [])
+
+
+def _old_values(sender, instance, watchers) -> dict[str, Any]:
+    attnames = sorted({a for _s, _l, a in watchers if a})
+    if not attnames or instance.pk is None:
+        return {}
+    return sender._base_manager.filter(pk=instance.pk).values(*attnames).first() or {}
+
+
+def _before_save(sender, instance, **kwargs) -> None:
+    _stash(sender, instance, deleting=False)
+
+
+def _before_delete(sender, instance, **kwargs) -> None:
+    _stash(sender, instance, deleting=True)
+
+
+def _stash(sender, instance, *, deleting: bool) -> None:
+    watchers = _watched(sender)
+    if not watchers or instance.pk is None:
+        return
+    old = _old_values(sender, instance, watchers)
+    pending = []
+    for source, lookup, attname in watchers:
+        if attname and not deleting and old.get(attname) == getattr(instance, attname):
+            continue  # the records' agency and day do not move
+        qs = source.queryset().filter(**{lookup: instance.pk})
+        pending.append((source, lookup, _keys(source, qs)))
+    _pending()[(sender._meta.label_lower, instance.pk)] = pending
+
+
+def _after_save(sender, instance, **kwargs) -> None:
+    watchers = _watched(sender)
+    if not watchers:
+        return
+    pending = _pending().pop((sender._meta.label_lower, instance.pk), None)
+    if pending is None:  # created: only its own records can be counted
+        pending = [(s, lookup, set()) for s, lookup, attname in watchers if not attname]
+    for source, lookup, before in pending:
+        qs = source.queryset().filter(**{lookup: instance.pk})
+        recount(source, before | _keys(source, qs))
+
+
+def _after_delete(sender, instance, **kwargs) -> None:
+    for source, _lookup, keys in _pending().pop((sender._meta.label_lower, instance.pk), []):
+        recount(source, keys)
+
+
+def connect() -> None:
+    """Called from ``SupervisionConfig.ready``: one receiver per signal, filtering by model."""
+    pre_save.connect(_before_save, dispatch_uid="statistics_counts_pre_save")
+    pre_delete.connect(_before_delete, dispatch_uid="statistics_counts_pre_delete")
+    post_save.connect(_after_save, dispatch_uid="statistics_counts_post_save")
+    post_delete.connect(_after_delete, dispatch_uid="statistics_counts_post_delete")
