@@ -253,7 +253,9 @@ def test_api_with_bearer_tokens_bad_input_is_4xx_never_500(case, team):
     assert post(step, {"action": "handle", "note": "退还"}, officer).status_code == 403
     assert post(step, {"action": "nope"}, head).status_code == 422
     missing = post(step, {"action": "handle", "note": "予以退还。"}, head)
-    assert missing.status_code == 422 and "处理意见" in missing.content.decode()
+    assert missing.status_code == 422
+    assert [e["field"] for e in missing.json()["errors"]] == ["handling"]
+    assert "处理意见" in missing.json()["errors"][0]["message"]
     done = post(step, {"action": "handle", "note": "予以退还。", "handling": ["予以退还"]}, head)
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "handled" and done.json()["document_number"]

@@ -114,15 +114,20 @@ def assert_seal_over_name_and_date(pdf: bytes, agency_name: str) -> None:
         )
     )
     page_height = 841.89
-    words = [w for w in _text_boxes(pdf) if w[5] == page_index]
-    inside = [w for w in words if _overlaps(w[1:5], (x1, page_height - y2, x2, page_height - y1))]
+    words = [w[:5] for w in _words_by_page(pdf) if w[5] == page_index]
+    inside = [w for w in words if _overlaps(w[1:], (x1, page_height - y2, x2, page_height - y1))]
     assert inside, "the seal covers the agency name and the date line"
     covered = "".join(w[0] for w in inside)
     assert agency_name in covered and "年" in covered
     assert all(w[0] in agency_name or "年" in w[0] or w[0].isdigit() for w in inside), inside
 
 
-def _text_boxes(pdf: bytes) -> list[tuple[str, float, float, float, float, int]]:
+def _text_boxes(pdf: bytes) -> list[tuple[str, float, float, float, float]]:
+    """Every word poppler extracts with its box (top-left origin, points)."""
+    return [w[:5] for w in _words_by_page(pdf)]
+
+
+def _words_by_page(pdf: bytes) -> list[tuple[str, float, float, float, float, int]]:
     """Every word poppler extracts with its box (top-left origin, points) and its page."""
     import re
 
