@@ -22,6 +22,7 @@ from sanxiang.org.models import Staff
 from sanxiang.registry.models import Person
 
 from . import execution, selectors, services
+from .api_branches import ItemIn
 from .confidentiality import case_set_confidentiality
 from .models import ActKind, Case, EmergencyMeasure, PenaltyKind, ServiceMethod, StatementKind
 from .steps import case_checklists
@@ -146,6 +147,9 @@ class InvestigationIn(InputSchema):
     started_at: datetime.datetime
     ended_at: datetime.datetime
     location: str = Field("", max_length=200)
+    items: list[ItemIn] = Field(
+        [], max_length=50, description="先行登记保存、抽样取证：物品（样品）清单（必填）"
+    )
 
 
 class EmergencyIn(InputSchema):

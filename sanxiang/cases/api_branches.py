@@ -41,6 +41,15 @@ class CaseBranchOut(Schema):
         return obj.document.number.text if obj.document_id else None
 
 
+class ItemIn(InputSchema):
+    """One item of a list (先行登记保存、查封（扣押）、抽样取证), as the national formats print it."""
+
+    name: str = Field(max_length=200, description="名称")
+    specification: str = Field("", max_length=200, description="规格型号")
+    quantity: str = Field(max_length=200, description="数量（含单位）")
+    place: str = Field("", max_length=200, description="地点（保存、所在或抽样地点）")
+
+
 class CaseBranchStartIn(InputSchema):
     kind: str = Field(
         description="simple（当场处罚）、preservation（先行登记保存）、sealing（查封扣押）、"
@@ -52,6 +61,10 @@ class CaseBranchStartIn(InputSchema):
     amount: Decimal | None = Field(None, description="当场罚款金额（元）")
     major: bool = Field(False, description="查封（扣押）属于重大执法决定")
     review_reference: str = Field("", max_length=100, description="法制审核意见书文号")
+    items: list[ItemIn] = Field(
+        [], max_length=50, description="先行登记保存、查封（扣押）：物品清单（必填）"
+    )
+    basis: str = Field("", max_length=300, description="查封（扣押）的法律依据（必填）")
     officer_id: int | None = Field(None, description="申请回避的执法人员（本案承办人员）")
 
 
@@ -62,6 +75,9 @@ class CaseBranchStepIn(InputSchema):
     note: str = Field("", max_length=2000)
     on: datetime.date | None = None
     granted: bool = False
+    handling: list[str] = Field(
+        [], max_length=50, description="先行登记保存处理决定：逐项处理意见（各项相同时一项）"
+    )
 
 
 @router.get("/cases/{case_id}/branches", response=list[CaseBranchOut], summary="案件的程序分支")

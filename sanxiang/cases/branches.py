@@ -26,8 +26,10 @@ from sanxiang.ledger.services import ledger_append
 from sanxiang.org.models import Staff
 
 from . import branch_rules as rules
+from . import notice_documents as notices
 from .branch_workflow import START, BranchKind, BranchStatus, branch_transition
 from .documents import party, yuan
+from .item_lists import items_parse
 from .models import Case, CaseBranch, PenaltyKind
 from .steps import may_take
 from .workflow import FINAL, CaseStatus
@@ -73,16 +75,46 @@ def _content(case: Case, heading: str, paragraphs: list[str], table: list[tuple[
     }
 
 
-def _issue(actor: Staff, case: Case, row, heading: str, paragraphs, table=()):
+def _issue(actor: Staff, case: Case, row, heading: str, paragraphs, table=(), content=None):
+    """Issue the row's document: ``content`` from its own format (``notice_documents``) where the
+    type has one, else the generic heading, paragraphs and table."""
     if not row.issues:
         return None
     return paperwork.issue_document(
         actor=actor,
         agency=case.agency,
         type_code=row.issues,
-        content=_content(case, heading, list(paragraphs), list(table)),
+        content=content or _content(case, heading, list(paragraphs), list(table)),
         subject=case,
     )
+
+
+def _collect(errors: dict[str, list[str]], parse, *args, **kwargs):
+    """Run a parser that raises field errors, adding them to ``errors`` (all errors at once)."""
+    try:
+        return parse(*args, **kwargs)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+        return None
+
+
+def _handling(raw: Any, items: list[dict]) -> list[str] | None:
+    """The handling of each preserved item: one line per item, or one line for all."""
+    lines = raw.splitlines() if isinstance(raw, str) else list(raw or [])
+    lines = [_text(line, 200) for line in lines if _text(line, 200)]
+    if len(lines) == 1:
+        lines = lines * len(items)
+    if not items or len(lines) != len(items):
+        raise ValidationError(
+            {
+                "handling": [
+                    _("请逐项写明处理意见（共%(n)s项，每行一项；各项相同时写一行）。")
+                    % {"n": len(items)}
+                ]
+            }
+        )
+    return lines
 
 
 def _record(actor: Staff, branch: CaseBranch, row, document=None, **details: Any) -> CaseBranch:
@@ -121,6 +153,10 @@ def _start_errors(case: Case, kind: str, data: dict[str, Any]) -> dict[str, list
         errors["review_reference"] = [
             _("重大的查封（扣押）须先经法制审核，请填写法制审核意见书文号。")
         ]
+    if kind in (BranchKind.PRESERVATION, BranchKind.SEALING):
+        _collect(errors, items_parse, data.get("items"))
+    if kind == BranchKind.SEALING and not _text(data.get("basis"), 300):
+        errors["basis"] = [_("请填写查封（扣押）的法律依据（法律、法规的名称和条款）。")]
     if kind == BranchKind.DEFERRAL and (case.status != CaseStatus.SERVED or not case.fine_amount):
         errors["case"] = [_("只有已送达、尚未缴清罚款的案件可以申请暂缓或分期缴纳。")]
     if kind == BranchKind.RECUSAL and not data.get("officer"):
@@ -170,6 +206,7 @@ def branch_start(
     branch = CaseBranch(case=case, kind=kind, started_on=on, subject=subject, created_by=actor)
     details: dict[str, Any] = {}
     table = [(_("事项"), subject), (_("日期"), cn_date(on))]
+    content = None
     if kind == BranchKind.SIMPLE:
         amount = _amount(data.get("amount"))
         branch.details = {"penalty_kind": data["penalty_kind"], "amount": str(amount or "")}
@@ -184,18 +221,30 @@ def branch_start(
     elif kind == BranchKind.PRESERVATION:
         due = rules.preservation_decision_due(on)
         branch.due_on, branch.due_provisional = due.date, due.provisional
-        paragraphs = [
-            _("下列证据先行登记保存，本机关将于%(d)s前作出处理决定：%(s)s")
-            % {"d": cn_date(due.date), "s": subject}
-        ]
+        items = items_parse(data.get("items"))
+        branch.details = {"items": items}
+        paragraphs = []
+        content = notices.preservation_notice(
+            case, items=items, reason=subject, on=on, due=due.date
+        )
     elif kind == BranchKind.SEALING:
         due = rules.sealing_term_end(on)
         branch.due_on = due.date
-        branch.details = {"review_reference": _text(data.get("review_reference"), 100)}
-        paragraphs = [
-            _("对下列场所、设施或者财物予以查封（扣押），期限至%(d)s：%(s)s")
-            % {"d": cn_date(due.date), "s": subject}
-        ]
+        items = items_parse(data.get("items"))
+        basis = _text(data.get("basis"), 300)
+        reference = _text(data.get("review_reference"), 100)
+        branch.details = {"review_reference": reference, "items": items, "basis": basis}
+        paragraphs = []
+        content = notices.sealing_decision(
+            case,
+            items=items,
+            reason=subject,
+            basis=basis,
+            start=on,
+            end=due.date,
+            days=rules.SEALING_DAYS,
+            review_reference=reference,
+        )
     elif kind == BranchKind.RECUSAL:
         officer = data["officer"]
         branch.details = {"officer": officer.pk, "officer_name": officer.full_name}
@@ -209,7 +258,9 @@ def branch_start(
     else:
         paragraphs = []
     details["due"] = branch.due_on or ""
-    document = _issue(actor, case, row, str(row.label), paragraphs, table)
+    document = _issue(actor, case, row, str(row.label), paragraphs, table, content)
+    if document is not None:
+        branch.details = {**branch.details, "first_number": document.number.text}
     return _record(actor, branch, row, document, **details)
 
 
@@ -245,6 +296,12 @@ def branch_step(
         errors["note"] = [_("请写明决定内容或理由。")]
     if row.action == "extend" and branch.due_on and on > branch.due_on:
         errors["on"] = [_("查封（扣押）期限已届满，不能再延长，应当解除。")]
+    items = branch.details.get("items") or []
+    handling = (
+        _collect(errors, _handling, data.get("handling"), items)
+        if row.action == "handle" and items
+        else None
+    )
     if errors:
         raise ValidationError(errors)
     details: dict[str, Any] = {"on": on}
@@ -265,8 +322,30 @@ def branch_step(
             (_("%(n)s回避。") if data.get("granted") else _("%(n)s不予回避。"))
             % {"n": branch.details.get("officer_name", "")},
         )
+    content = None
+    first = branch.details.get("first_number", "")
+    if row.action == "handle" and items:
+        handled = [{**item, "handling": h} for item, h in zip(items, handling, strict=True)]
+        branch.details = {**branch.details, "items": handled}
+        content = notices.preservation_decision(
+            case,
+            items=handled,
+            notice_number=first,
+            preserved_on=branch.started_on,
+            decided_on=on,
+            note=note,
+        )
+    if row.action == "release" and items:
+        content = notices.sealing_release(
+            case,
+            items=items,
+            decision_number=first,
+            sealed_on=branch.started_on,
+            released_on=on,
+            reason=note,
+        )
     branch.details = {**branch.details, f"{row.action}_on": on.isoformat()}
-    document = _issue(actor, case, row, str(row.label), paragraphs, table)
+    document = _issue(actor, case, row, str(row.label), paragraphs, table, content)
     return _record(actor, branch, row, document, **details)
 
 

@@ -329,21 +329,37 @@ def penalty_decision(case: Case, proposal: Proposal) -> dict[str, Any]:
 
 @in_legal_language
 def service_receipt(case: Case, *, document, served_on, method, recipient, place, officers):
-    """``method``: the ServiceMethod code."""
+    """送达回执 as the national format has it (ADR 0215): the document served, on whom, where,
+    how — every method listed with the one of the service record marked —, the recipient, the
+    date, the servers; the signature boxes the method calls for (a witness for 留置送达, the
+    arrival for 电子送达). ``method``: the ServiceMethod code of the service record."""
+    chosen = ServiceMethod(method)
+    boxes = [
+        {"label": _("收件人（签名或盖章）"), "value": recipient},
+        {"label": _("送达人（签名）"), "value": ""},
+    ]
+    if chosen == ServiceMethod.LEFT:
+        boxes.append({"label": _("见证人（签名）"), "value": ""})
+    if chosen == ServiceMethod.ELECTRONIC:
+        boxes[0] = {"label": _("电子送达到达情况"), "value": place or "—"}
     return {
         "table": [
             {"label": _("送达文书名称及文号"), "value": f"{document.title} {document.number}"},
             {"label": _("受送达人"), "value": party_name(case)},
-            {"label": _("签收人"), "value": recipient},
             {"label": _("送达地点"), "value": place or "—"},
-            {"label": _("送达方式"), "value": str(ServiceMethod(method).label)},
+            {"label": _("送达方式"), "value": str(chosen.label)},
             {"label": _("送达日期"), "value": cn_date(served_on)},
             {
                 "label": _("送达人"),
                 "value": paperwork.officer_line(officers, served_on) if officers else "—",
             },
         ],
-        "signatures": [_("受送达人（签名或盖章）"), _("送达人（签名）")],
+        "methods": [
+            {"label": str(label), "chosen": value == chosen}
+            for value, label in ServiceMethod.choices
+        ],
+        "receipt_boxes": boxes,
+        "signatures": [box["label"] for box in boxes],
     }
 
 

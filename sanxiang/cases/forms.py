@@ -106,6 +106,14 @@ class InvestigateForm(forms.Form):
     started_at = datetime_field(_("开始时间"))
     ended_at = datetime_field(_("结束时间"))
     location = forms.CharField(label=_("地点"), max_length=200, required=False)
+    items = forms.CharField(
+        label=_("物品（样品）清单"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "先行登记保存、抽样取证必填：每行一项，依次写名称｜规格型号｜数量｜地点，用“｜”分隔。"
+        ),
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,8 +33,9 @@ from sanxiang.org.models import Staff
 from sanxiang.org.roles import Role
 from sanxiang.registry.models import Person
 
-from . import deadlines, gate, recordings
+from . import deadlines, gate, item_lists, recordings
 from . import documents as content
+from . import notice_documents as notices
 from .models import (
     HEARING_KINDS,
     ActKind,
@@ -64,6 +65,7 @@ ACT_STAGES = {
     ActKind.SAMPLING: Stage.SAMPLING,
 }
 SEALING = frozenset({EmergencyMeasure.SEALING, EmergencyMeasure.SEIZURE})
+ITEM_KINDS = frozenset({ActKind.EVIDENCE_PRESERVATION, ActKind.SAMPLING})
 
 
 def _text(value: Any) -> str:
@@ -280,11 +282,13 @@ def case_investigation_record(
     started_at: datetime.datetime,
     ended_at: datetime.datetime,
     location: str = "",
+    items: Any = None,
 ) -> CaseAct:
     """An inquiry, survey, evidence preservation or sampling, with its record or notice.
 
     GS-MID-1: ≥ 2 officers with certificates valid that day. JL-AV-2: evidence preservation and
-    sampling are refused unless recordings linked to the case cover them.
+    sampling are refused unless recordings linked to the case cover them. A preservation or a
+    sampling names its ``items`` (ADR 0215): the notice prints them as the format's list.
     """
     case, _step = begin(actor, case, "investigate")
     errors: dict[str, list[str]] = {}
@@ -297,6 +301,7 @@ def case_investigation_record(
             _add(errors, "officers", problem)
     if not _text(content_text):
         _add(errors, "content_text", _("请填写笔录或通知书的内容。"))
+    listed = item_lists.collect(errors, items) if kind in ITEM_KINDS else None
     _raise_if(errors)
     if kind in ACT_STAGES:
         recordings.require_stage_recordings(case=case, stage=ACT_STAGES[kind], start=start, end=end)
@@ -304,7 +309,18 @@ def case_investigation_record(
         actor=actor,
         agency=case.agency,
         type_code=ACT_DOCUMENTS[kind],
-        content=content.act_document(
+        content=notices.act_notice(
+            case,
+            kind,
+            items=listed,
+            content_text=_text(content_text),
+            officers=officers,
+            location=_text(location),
+            start=start,
+            end=end,
+        )
+        if listed
+        else content.act_document(
             case,
             kind,
             content=_text(content_text),

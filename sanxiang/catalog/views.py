@@ -212,9 +212,22 @@ def version_detail(request, pk: int, import_form=None, status: int = 200):
             "actions": _actions_for(request.user, version),
             "import_form": import_form or (ImportForm() if may_edit else None),
             "history": object_history(version),
+            "unissued": _unissued_types(version),
         },
         status=status,
     )
+
+
+def _unissued_types(version) -> list:
+    """ADR 0205/0215: the document types of this version that no service issues (they could be
+    published but never made), for a warning on the page."""
+    from sanxiang.catalog.issuers import unissued
+
+    if version.kind != CatalogKind.DOCUMENT_TYPE:
+        return []
+    types = list(version.document_types.all())
+    missing = set(unissued(t.code for t in types))
+    return [t for t in types if t.code in missing]
 
 
 @login_required

@@ -59,13 +59,19 @@ def test_preservation_handling_decision_late_after_the_seventh_working_day(case,
         kind=BranchKind.PRESERVATION,
         subject="皮带机保护装置1套（测试）",
         started_on=D(2026, 9, 28),
+        items=[{"name": "皮带机保护装置", "quantity": "1套"}],
     )
     assert branch.due_on == D(2026, 10, 13)
     assert branch.document.type_code == "preservation_notice"
     with pytest.raises(PermissionDenied):  # the head decides
         branch_step(actor=team["officer"], branch=branch, action="handle", note="退还。")
     branch = branch_step(
-        actor=team["head"], branch=branch, action="handle", note="予以退还。", on=D(2026, 10, 14)
+        actor=team["head"],
+        branch=branch,
+        action="handle",
+        note="予以退还。",
+        on=D(2026, 10, 14),
+        handling="予以退还",
     )
     assert branch.late and branch.document.type_code == "preservation_decision"
 
@@ -83,6 +89,8 @@ def test_sealing_term_extended_once_then_released(case, team):
         kind=BranchKind.SEALING,
         subject="3101工作面采煤机1台（测试）",
         started_on=D(2026, 9, 4),
+        items="采煤机｜MG300｜1台｜3101工作面",
+        basis="《中华人民共和国安全生产法》第六十五条",
     )
     assert branch.due_on == D(2026, 10, 4)  # a holiday: the term is not moved
     branch = branch_step(actor=team["head"], branch=branch, action="extend", on=D(2026, 10, 4))
@@ -230,15 +238,25 @@ def test_api_with_bearer_tokens_bad_input_is_4xx_never_500(case, team):
         {"kind": "simple", "subject": "甲", "penalty_kind": "fine", "amount": "3000.01"},
         {"kind": "recusal", "subject": "甲", "officer_id": 999999},
         {"kind": "preservation", "subject": "甲", "started_on": "2099-01-01"},
+        {"kind": "preservation", "subject": "甲"},  # no items list
+        {"kind": "preservation", "subject": "甲", "items": [{"name": "账本"}]},  # no quantity
+        {"kind": "sealing", "subject": "甲", "items": [{"name": "采煤机", "quantity": "1台"}]},
     ):
         response = post(base, bad, officer)
         assert 400 <= response.status_code < 500, (bad, response.content)
-    created = post(base, {"kind": "preservation", "subject": "证据一宗（测试）"}, officer)
+    item = {"name": "账本", "specification": "", "quantity": "3本", "place": "财务室"}
+    created = post(
+        base, {"kind": "preservation", "subject": "证据一宗（测试）", "items": [item]}, officer
+    )
     assert created.status_code == 201, created.content
     step = f"/api/cases/branches/{created.json()['id']}/steps"
     assert post(step, {"action": "handle", "note": "退还"}, officer).status_code == 403
     assert post(step, {"action": "nope"}, head).status_code == 422
-    done = post(step, {"action": "handle", "note": "予以退还。"}, head)
+    missing = post(step, {"action": "handle", "note": "予以退还。"}, head)
+    assert missing.status_code == 422
+    assert [e["field"] for e in missing.json()["errors"]] == ["handling"]
+    assert "处理意见" in missing.json()["errors"][0]["message"]
+    done = post(step, {"action": "handle", "note": "予以退还。", "handling": ["予以退还"]}, head)
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "handled" and done.json()["document_number"]
     listed = client.get(base, headers={"Authorization": f"Bearer {officer}"})

@@ -69,3 +69,21 @@ def test_each_issuer_exists_and_names_its_type():
 
 def test_an_agency_type_no_service_issues_is_reported():
     assert unissued(["penalty_decision", "本机关自定文书"]) == ["本机关自定文书"]
+
+
+def test_the_catalog_page_warns_of_a_type_no_service_issues(samples, team):
+    """The warning an agency sees on its document-type catalog (ADR 0215): none for the sample
+    catalog, the name of a type it adds that no service issues."""
+    from sanxiang.catalog.models import CatalogKind, DocumentType
+    from sanxiang.catalog.tests.test_views import client_for
+
+    version = samples[CatalogKind.DOCUMENT_TYPE]
+    client = client_for(team["editor"])
+    page = client.get(f"/catalog/versions/{version.pk}/").content.decode()
+    assert "有文书种类无法制作" not in page
+    DocumentType.objects.create(  # (added outside the services: test set-up only)
+        version=version, code="own_notice", name="本机关自定告知书", short_code="自告"
+    )
+    page = client.get(f"/catalog/versions/{version.pk}/").content.decode()
+    assert "有文书种类无法制作" in page and "《本机关自定告知书》" in page
+    assert "own_notice" not in page.split("有文书种类无法制作")[1].split("</div>")[0]
