@@ -140,17 +140,66 @@ def test_a_record_is_signed_personally_and_pdftotext_still_reads_it(province):
 
 
 @pytest.mark.django_db
-def test_an_officer_who_leaves_has_his_certificate_revoked(province):
+@pytest.mark.parametrize("stamped", [False, True], ids=["ledger-time", "timestamp"])
+def test_an_officer_who_leaves_is_revoked_what_he_signed_before_stays_valid(
+    province, settings, stamped
+):
+    """ADR 0225: deactivation revokes his certificate (CRL re-signed); what he signed before
+    is valid as signed before revocation — proven by the timestamp, or without one by the
+    ledger's issue event; a signature attempt after is refused."""
+    from django.core.exceptions import PermissionDenied
+
+    settings.SANXIANG_SIGNING_TIMESTAMP = stamped
     admin = factories.staff(agency=province["a"], roles=["system_admin"])
     officer = factories.officer(agency=province["a"])
     pdf = blob_read(_issue(officer, province["a"], "documents/pdf/record.html").pdf_path)
     assert signing.verify_pdf(pdf).valid
     staff_update(actor=admin, staff=officer, is_active=False)
-    report = signing.verify_pdf(pdf)
-    assert not report.valid and report.signatures[0].revoked_at is not None
-    assert any("撤销" in p for p in report.signatures[0].problems)
+    (sig,) = signing.verify_pdf(pdf).signatures
+    assert sig.valid and sig.revoked_at is not None and sig.signed_before_revocation, sig
+    from cryptography import x509
+
+    crl = x509.load_pem_x509_crl((pki.signing_dir() / pki.CRL_FILE).read_bytes())
+    assert crl.get_revoked_certificate_by_serial_number(int(sig.serial, 16)) is not None
     entry = LedgerEntry.objects.filter(action="signing.certificate_revoke").get()
-    assert json.loads(entry.body)["details"]["certificate_serial"]
+    assert json.loads(entry.body)["details"]["certificate_serial"] == sig.serial
+    officer.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        _issue(officer, province["a"], "documents/pdf/record.html")
+    with pytest.raises(PermissionDenied):
+        signing.sign_pdf(pdf, agency=province["a"], actor=officer, seal_box=None)
+
+
+@pytest.mark.django_db
+def test_a_signature_made_after_its_revocation_date_is_invalid(province):
+    """The boundary: the same file, its certificate revoked before the recorded signing time."""
+    import datetime
+
+    officer = factories.officer(agency=province["a"])
+    document = _issue(officer, province["a"], "documents/pdf/record.html")
+    pdf = blob_read(document.pdf_path)
+    signed_at = datetime.datetime.fromisoformat(_event(document)["signature"]["signed_at"])
+    cert = pki.staff_certificate_existing(officer).cert
+    pki.certificate_revoke(cert)
+    revoked = json.loads((pki.signing_dir() / pki.REVOKED_FILE).read_text())
+    revoked[str(cert.serial_number)] = (signed_at - datetime.timedelta(seconds=1)).isoformat()
+    (pki.signing_dir() / pki.REVOKED_FILE).write_text(json.dumps(revoked))
+    pki.crl_refresh()
+    (sig,) = signing.verify_pdf(pdf).signatures
+    assert not sig.valid and not sig.signed_before_revocation
+    assert any("撤销" in p for p in sig.problems)
+
+
+@pytest.mark.django_db
+def test_losing_every_signing_role_revokes_the_certificate(province):
+    admin = factories.staff(agency=province["a"], roles=["system_admin"])
+    officer = factories.officer(agency=province["a"])
+    _issue(officer, province["a"], "documents/pdf/record.html")
+    staff_update(actor=admin, staff=officer, roles=["publicity_editor"])
+    cert = pki.staff_certificate_existing(officer).cert
+    assert pki.serial_revoked(cert.serial_number) is not None
+    entry = LedgerEntry.objects.filter(action="signing.certificate_revoke").get()
+    assert json.loads(entry.body)["details"]["reason"] == "signing roles removed"
 
 
 def test_ca_files_live_in_the_key_directory_not_the_database():
