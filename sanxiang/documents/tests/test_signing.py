@@ -245,3 +245,21 @@ def test_issuing_without_the_ca_fails_loudly_and_signing_ca_makes_it(province, s
     call_command("signing_ca")  # idempotent: the same root stays
     assert (tmp_path / "signing" / "ca.cert.pem").exists()
     assert (tmp_path / "signing" / "tsa.key.pem").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.django_db
+def test_the_walks_checker_passes_issued_documents_and_catches_a_changed_file(province):
+    """The checker the browser case walk runs over every document it issued."""
+    from sanxiang.core.blobstore import blob_put
+    from sanxiang.testing import signed_documents
+
+    head = factories.head(agency=province["a"])
+    officer = factories.officer(agency=province["a"])
+    decision = _issue(head, province["a"])
+    record = _issue(officer, province["a"], "documents/pdf/record.html")
+    assert signed_documents.check_all([decision, record]) == (2, [])
+    changed = signed_documents.one_byte_changed(blob_read(decision.pdf_path))
+    decision.pdf_path = blob_put(changed).path
+    problems = signed_documents.check_document(decision)
+    assert any("differs from its digest" in p for p in problems)
+    assert any("not valid" in p for p in problems)
