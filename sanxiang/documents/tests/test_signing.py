@@ -263,3 +263,55 @@ def test_the_walks_checker_passes_issued_documents_and_catches_a_changed_file(pr
     problems = signed_documents.check_document(decision)
     assert any("differs from its digest" in p for p in problems)
     assert any("not valid" in p for p in problems)
+
+
+@pytest.mark.django_db
+def test_a_document_made_on_site_is_signed_on_return_with_the_on_site_time(province):
+    """ADR 0226: made underground at 09:40, signed on return; dated and printed with the
+    on-site time, the seal still clear of other text; a future on-site time is refused."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from sanxiang.documents.models import Document
+    from sanxiang.testing import signed_documents
+
+    head = factories.head(agency=province["a"])
+    on_site = timezone.localtime() - datetime.timedelta(hours=3)
+    document = document_issue(
+        actor=head,
+        agency=province["a"],
+        type_code="onsite_decision",
+        short_code="现",
+        title="现场处理决定书",
+        content=CONTENT,
+        template="documents/pdf/decision.html",
+        made_on_site_at=on_site,
+    )
+    pdf = blob_read(document.pdf_path)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode()
+    flat = "".join(text.split())
+    assert (
+        f"本文书于{on_site:%Y}年{on_site.month}月{on_site.day}日{on_site:%H:%M}在现场制作" in flat
+    )
+    assert f"{on_site.month}月{on_site.day}日" in flat
+    details = _event(document)
+    assert details["made_on_site_at"] == on_site.isoformat()
+    assert details["signature"]["signed_at"] > on_site.isoformat()
+    assert signed_documents.check_document(document) == []
+    count = Document.objects.count()
+    for bad in (timezone.now() + datetime.timedelta(minutes=5), datetime.datetime(2026, 1, 1)):
+        with pytest.raises(ValidationError) as refused:
+            document_issue(
+                actor=head,
+                agency=province["a"],
+                type_code="onsite_decision",
+                short_code="现",
+                title="现场处理决定书",
+                content=CONTENT,
+                template="documents/pdf/decision.html",
+                made_on_site_at=bad,
+            )
+        assert "made_on_site_at" in refused.value.message_dict
+    assert Document.objects.count() == count
