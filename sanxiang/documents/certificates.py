@@ -8,11 +8,14 @@ from sanxiang.org.models import Staff
 from . import pki
 
 
-def staff_certificate_revoke(*, actor: Staff, staff: Staff) -> bool:
+def staff_certificate_revoke(
+    *, actor: Staff, staff: Staff, reason: str = "staff deactivated"
+) -> bool:
     """Put ``staff``'s personal signing certificate on the CRL and record it; False if he had
     none or it was revoked already.
 
-    Called by ``org.services.staff_update`` when an account is deactivated. The CRL file is
+    Called by ``org.services.staff_update`` when an account is deactivated or loses every
+    signing role. The CRL file is
     written at once, not on commit: if the transaction then fails, the certificate stays
     revoked — the safe side; he gets a new one when he next signs.
     """
@@ -27,7 +30,7 @@ def staff_certificate_revoke(*, actor: Staff, staff: Staff) -> bool:
         obj=staff,
         details={
             "certificate_serial": format(credential.cert.serial_number, "x"),
-            "reason": "staff deactivated",
+            "reason": reason,
         },
     )
     return True

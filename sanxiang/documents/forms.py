@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -70,4 +72,51 @@ class SignatureVerifyForm(forms.Form):
         data = upload.read()
         if not data.startswith(b"%PDF-"):
             raise forms.ValidationError(_("这不是 PDF 文件。"))
+        return data
+
+
+class PublicCheckForm(forms.Form):
+    """The public page (ADR 0224): the served PDF, or its number and SHA-256."""
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    pdf = forms.FileField(
+        label=_("PDF 文书"),
+        required=False,
+        help_text=_("选择收到的 PDF 文书（10 MB 以内）；或者不上传，填写下面的文号和摘要。"),
+    )
+    number = forms.CharField(label=_("文号"), max_length=80, required=False)
+    sha256 = forms.CharField(
+        label=_("文件摘要（SHA-256）"),
+        max_length=80,
+        required=False,
+        help_text=_("64 位十六进制字符，可用常见的摘要工具对收到的文件计算得出。"),
+    )
+
+    def clean_pdf(self):
+        upload = self.cleaned_data.get("pdf")
+        if not upload:
+            return None
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("文件超过 10 MB。"))
+        data = upload.read()
+        if not data.startswith(b"%PDF-"):
+            raise forms.ValidationError(_("这不是 PDF 文件。"))
+        return data
+
+    def clean_sha256(self):
+        value = "".join(self.cleaned_data.get("sha256", "").split()).lower()
+        if value and not re.fullmatch(r"[0-9a-f]{64}", value):
+            raise forms.ValidationError(_("摘要应为 64 位十六进制字符（0–9、a–f）。"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if not data.get("pdf"):
+            if not data.get("number"):
+                self.add_error("number", _("请上传 PDF 文书，或者填写文号和摘要。"))
+            if not data.get("sha256"):
+                self.add_error("sha256", _("请填写文件摘要。"))
         return data

@@ -9,6 +9,7 @@ else the issuer's personal certificate; the signature's digest goes into the iss
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -47,8 +48,13 @@ def document_issue(
     subject: models.Model | None = None,
     template: str = STANDARD_TEMPLATE,
     confidentiality: str | None = None,
+    made_on_site_at: datetime.datetime | None = None,
 ) -> Document:
     """Number, render, store and record one document of ``agency``.
+
+    ``made_on_site_at`` (ADR 0226): the document was made on site or underground, where no
+    device signs, and is signed now, on return. It is dated that day, prints the on-site time,
+    and the ledger records both times; it cannot lie in the future.
 
     JL-ARC-2: the document takes ``confidentiality`` or, by default, the level its subject
     calls for (:func:`default_confidentiality`); a state-secret document is refused before a
@@ -65,6 +71,12 @@ def document_issue(
     if level == Confidentiality.STATE_SECRET:
         raise ValidationError({"confidentiality": [state_secret_refusal()]})
     issued_on = timezone.localdate()
+    if made_on_site_at is not None:
+        if timezone.is_naive(made_on_site_at) or made_on_site_at > timezone.now():
+            raise ValidationError(
+                {"made_on_site_at": [_("现场制作时间不能晚于现在（返回后签发的时间）。")]}
+            )
+        issued_on = timezone.localtime(made_on_site_at).date()
     number = number_allocate(agency=agency, type_code=short_code, year=issued_on.year)
     pdf, seal_box = _render(
         template,
@@ -74,6 +86,7 @@ def document_issue(
             "number": number.text,
             "content": content,
             "issued_on": issued_on,
+            "made_on_site_at": made_on_site_at,
         },
     )
     signature = None
@@ -106,6 +119,7 @@ def document_issue(
             "pdf_sm3": blob.sm3,
             "pdf_sha256": blob.sha256,
             "confidentiality": level,
+            **({"made_on_site_at": made_on_site_at.isoformat()} if made_on_site_at else {}),
             **({"signature": signature.as_details()} if signature else {}),
         },
     )

@@ -23,6 +23,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,8 +58,13 @@ def _current_crl() -> asn1_crl.CertificateList:
     return _asn1_crl(pki.crl().public_bytes(serialization.Encoding.PEM))
 
 
-def validation_context(*, for_signing: bool = False):
-    """The agency CA as the only trust root, with its CRL; never fetches anything."""
+def validation_context(*, for_signing: bool = False, moment: datetime | None = None):
+    """The agency CA as the only trust root, with its CRL; never fetches anything.
+
+    ``moment``: validate as of that (trusted) time — a signature made before its certificate
+    was revoked. The current CRL then speaks for the past (``retroactive_revinfo``): it lists
+    each revocation with its date, so a certificate revoked later is good at ``moment``.
+    """
     from pyhanko_certvalidator import ValidationContext
 
     root = _asn1_cert(pki.ca().cert)
@@ -68,6 +74,8 @@ def validation_context(*, for_signing: bool = False):
         other_certs=[_asn1_cert(pki.tsa().cert)],
         allow_fetching=False,
         revocation_mode="hard-fail",
+        moment=moment,
+        retroactive_revinfo=moment is not None,
     )
 
 
@@ -175,6 +183,9 @@ def sign_pdf(
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
+    if not getattr(actor, "is_active", True):
+        # An officer who left (ADR 0225): his certificate is revoked, and no new one is issued.
+        raise PermissionDenied(_("该人员已停用，其签名证书已撤销，不能再签名。"))
     if seal_box is not None:
         kind, credential = "seal", pki.agency_seal(agency)
     else:
@@ -286,6 +297,7 @@ class SignatureReport:
     signed_at: datetime | None = None
     timestamp_at: datetime | None = None
     revoked_at: datetime | None = None
+    signed_before_revocation: bool = False
     covers_whole_file: bool = False
     problems: list[str] = field(default_factory=list)
 
@@ -308,10 +320,39 @@ def _common_name(cert) -> str:
     return native.get("common_name") or cert.subject.human_friendly
 
 
+def _validate(sig, context):
+    from pyhanko.sign.validation import validate_pdf_signature
+
+    return _outside_event_loop(
+        lambda: validate_pdf_signature(
+            sig, signer_validation_context=context, ts_validation_context=context
+        )
+    )
+
+
+def _trusted_signing_time(status, sig) -> datetime | None:
+    """When the signature was made, by evidence other than the signer's own word: the RFC 3161
+    timestamp when it validates, else the signing time the ledger's ``document.issue`` event
+    recorded for this very signature value (hash-chained, so not back-datable)."""
+    import json
+
+    from sanxiang.ledger.models import LedgerEntry
+
+    stamp = status.timestamp_validity
+    if stamp is not None and stamp.intact and stamp.valid and stamp.trusted:
+        return stamp.timestamp
+    digest = hashlib.sha256(sig.signer_info["signature"].native).hexdigest()
+    for entry in LedgerEntry.objects.filter(action="document.issue", body__contains=digest):
+        details = json.loads(entry.body).get("details") or {}
+        signature = details.get("signature") or {}
+        if signature.get("signature_sha256") == digest and signature.get("signed_at"):
+            return datetime.fromisoformat(signature["signed_at"])
+    return None
+
+
 def verify_pdf(pdf: bytes) -> VerificationReport:
     """Validate every signature in ``pdf`` against the agency CA and its CRL, offline."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
 
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
@@ -324,21 +365,28 @@ def verify_pdf(pdf: bytes) -> VerificationReport:
     context = validation_context()
     for sig in embedded:
         try:
-            status = _outside_event_loop(
-                lambda sig=sig: validate_pdf_signature(
-                    sig, signer_validation_context=context, ts_validation_context=context
-                )
-            )
+            status = _validate(sig, context)
         except Exception as exc:
             reports.append(SignatureReport(False, False, False, problems=[str(exc)]))
             continue
         cert = status.signing_cert
         revoked_at = pki.serial_revoked(cert.serial_number) if cert is not None else None
+        before_revocation = False
+        if revoked_at is not None:
+            # An officer who left: what he signed before stays valid as signed then — if a
+            # time we trust (the timestamp, else the ledger's issue event) proves it.
+            proven_at = _trusted_signing_time(status, sig)
+            if proven_at is not None and proven_at < revoked_at:
+                try:
+                    status = _validate(sig, validation_context(moment=proven_at))
+                    before_revocation = True
+                except Exception:  # pragma: no cover - the first pass read it already
+                    pass
         # Only validation data (DSS, B-LT) may follow the signature: pyHanko's difference
         # analysis says so (docmdp_ok); any other later change makes the signature fail.
         whole = bool(getattr(status, "docmdp_ok", False)) and status.coverage is not None
         report = SignatureReport(
-            valid=bool(status.bottom_line) and whole and revoked_at is None,
+            valid=bool(status.bottom_line) and whole and (revoked_at is None or before_revocation),
             intact=bool(status.intact),
             trusted=bool(status.trusted),
             signer=_common_name(cert),
@@ -348,6 +396,7 @@ def verify_pdf(pdf: bytes) -> VerificationReport:
                 status.timestamp_validity.timestamp if status.timestamp_validity else None
             ),
             revoked_at=revoked_at,
+            signed_before_revocation=before_revocation,
             covers_whole_file=whole,
         )
         if not status.intact:
@@ -356,7 +405,7 @@ def verify_pdf(pdf: bytes) -> VerificationReport:
             report.problems.append(_("签名值校验不通过。"))
         if status.intact and status.valid and not status.trusted:
             report.problems.append(_("签名证书不能追溯到本机构的证书机构，或已被撤销。"))
-        if revoked_at is not None:
+        if revoked_at is not None and not before_revocation:
             report.problems.append(_("签名证书已被撤销。"))
         if not whole:
             report.problems.append(_("签名后文件又被追加了内容。"))

@@ -77,8 +77,10 @@ def issue_document(
     type_code: str,
     content: dict[str, Any],
     subject: models.Model,
+    made_on_site_at: datetime.datetime | None = None,
 ) -> Document:
-    """JL-TXT-1: issue a document of catalog type ``type_code`` for ``subject``."""
+    """JL-TXT-1: issue a document of catalog type ``type_code`` for ``subject`` (made on site
+    at ``made_on_site_at`` and signed now, on return: ADR 0226)."""
     doc_type = document_types(agency=agency, on=timezone.localdate()).get(type_code)
     if doc_type is None:
         raise ValidationError(
@@ -101,6 +103,7 @@ def issue_document(
         content=content,
         subject=subject,
         template=TEMPLATES.get(type_code, STANDARD_TEMPLATE),
+        made_on_site_at=made_on_site_at,
     )
 
 

@@ -110,6 +110,8 @@ def agency_update(*, actor: Staff, agency: Agency, **changes: Any) -> Agency:
     return agency
 
 
+# Who holds a personal signing certificate (documents.services.ISSUER_ROLES).
+SIGNING_ROLES = (Role.OFFICER, Role.HEAD, Role.LEGAL_REVIEWER)
 STAFF_FIELDS = ("full_name", "position", "phone", "email", "has_legal_qualification", "is_active")
 
 
@@ -197,11 +199,18 @@ def staff_update(
         if held_back
         else None
     )
-    if "is_active" in changed and not staff.is_active:
-        # He leaves: his personal signing certificate goes on the CRL (ADR 0200).
+    left = "is_active" in changed and not staff.is_active
+    unsigned = "roles" in changed and not staff.has_role(*SIGNING_ROLES)
+    if left or unsigned:
+        # He leaves, or no longer signs for the agency: his personal signing certificate goes
+        # on the CRL (ADR 0200, 0225).
         from sanxiang.documents.certificates import staff_certificate_revoke
 
-        staff_certificate_revoke(actor=actor, staff=staff)
+        staff_certificate_revoke(
+            actor=actor,
+            staff=staff,
+            reason="staff deactivated" if left else "signing roles removed",
+        )
     if changed:
         ledger_append(
             actor=actor,

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from sanxiang.documents.public_views import document_check
 from sanxiang.publicity import error_views
 
 from . import results, views
@@ -10,6 +11,7 @@ urlpatterns = [
     path("agencies/", views.agencies, name="agencies"),
     path("officers/", views.officers, name="officers"),
     path("certificate-check/", views.certificate_check, name="certificate_check"),
+    path("document-check/", document_check, name="document_check"),  # ADR 0224
     path("versions/<int:pk>/", views.version_page, name="version"),
     path("data/", views.open_data, name="open_data"),
     path("data/results/<slug:category>.<str:fmt>", results.dataset, name="results_dataset"),

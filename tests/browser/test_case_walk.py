@@ -1,6 +1,8 @@
 """One full penalty case in Chromium, as an officer and a head would do it: plan → on-site
 inspection with a finding from the compendium → filing → notice → decision → service →
-payment → closure; the decision PDF is downloaded and its text read back in Chinese."""
+payment → closure; the decision PDF is downloaded and its text read back in Chinese; every
+document the walk issued is then checked as a verifier would (signed, valid under the agency
+CA, the signer named, in the ledger, one changed byte reported, the seal's place — issue 18)."""
 
 from __future__ import annotations
 
@@ -76,7 +78,8 @@ def step(page, label: str, fill=None) -> None:
     assert not errors.count(), errors.all_inner_texts()
 
 
-def test_full_penalty_case_in_the_browser(page, head_page, people, output_dir, tmp_path):
+def test_full_penalty_case_in_the_browser(page, head_page, people, output_dir, tmp_path, settings):
+    settings.SANXIANG_SIGNING_TIMESTAMP = True  # PAdES B-LT, as deployed (ADR 0200)
     officer, partner = people["officer"], people["partner"]
     today = timezone.localdate()
     login(page, "officer_web")
@@ -200,3 +203,16 @@ def test_full_penalty_case_in_the_browser(page, head_page, people, output_dir, t
     ):
         assert expected in text, expected
     assert verify_ledger().ok
+
+    # 7. Every document the walk issued: signed, valid under the agency CA with the signer
+    # named, found by the ledger, one changed byte reported by both, the seal in its place.
+    from sanxiang.core.blobstore import blob_read
+    from sanxiang.documents.models import Document
+    from sanxiang.testing.signed_documents import check_all
+
+    assert path.read_bytes() == blob_read(case.decision_document.pdf_path)
+    issued = Document.objects.select_related("number", "agency", "issued_by").order_by("pk")
+    count, problems = check_all(issued)
+    assert count >= 2 and not problems, problems
+    kinds = {d.title for d in issued}
+    assert "行政处罚决定书" in kinds, kinds

@@ -163,17 +163,66 @@ def test_a_record_is_signed_personally_and_pdftotext_still_reads_it(province):
 
 
 @pytest.mark.django_db
-def test_an_officer_who_leaves_has_his_certificate_revoked(province):
+@pytest.mark.parametrize("stamped", [False, True], ids=["ledger-time", "timestamp"])
+def test_an_officer_who_leaves_is_revoked_what_he_signed_before_stays_valid(
+    province, settings, stamped
+):
+    """ADR 0225: deactivation revokes his certificate (CRL re-signed); what he signed before
+    is valid as signed before revocation — proven by the timestamp, or without one by the
+    ledger's issue event; a signature attempt after is refused."""
+    from django.core.exceptions import PermissionDenied
+
+    settings.SANXIANG_SIGNING_TIMESTAMP = stamped
     admin = factories.staff(agency=province["a"], roles=["system_admin"])
     officer = factories.officer(agency=province["a"])
     pdf = blob_read(_issue(officer, province["a"], "documents/pdf/record.html").pdf_path)
     assert signing.verify_pdf(pdf).valid
     staff_update(actor=admin, staff=officer, is_active=False)
-    report = signing.verify_pdf(pdf)
-    assert not report.valid and report.signatures[0].revoked_at is not None
-    assert any("撤销" in p for p in report.signatures[0].problems)
+    (sig,) = signing.verify_pdf(pdf).signatures
+    assert sig.valid and sig.revoked_at is not None and sig.signed_before_revocation, sig
+    from cryptography import x509
+
+    crl = x509.load_pem_x509_crl((pki.signing_dir() / pki.CRL_FILE).read_bytes())
+    assert crl.get_revoked_certificate_by_serial_number(int(sig.serial, 16)) is not None
     entry = LedgerEntry.objects.filter(action="signing.certificate_revoke").get()
-    assert json.loads(entry.body)["details"]["certificate_serial"]
+    assert json.loads(entry.body)["details"]["certificate_serial"] == sig.serial
+    officer.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        _issue(officer, province["a"], "documents/pdf/record.html")
+    with pytest.raises(PermissionDenied):
+        signing.sign_pdf(pdf, agency=province["a"], actor=officer, seal_box=None)
+
+
+@pytest.mark.django_db
+def test_a_signature_made_after_its_revocation_date_is_invalid(province):
+    """The boundary: the same file, its certificate revoked before the recorded signing time."""
+    import datetime
+
+    officer = factories.officer(agency=province["a"])
+    document = _issue(officer, province["a"], "documents/pdf/record.html")
+    pdf = blob_read(document.pdf_path)
+    signed_at = datetime.datetime.fromisoformat(_event(document)["signature"]["signed_at"])
+    cert = pki.staff_certificate_existing(officer).cert
+    pki.certificate_revoke(cert)
+    revoked = json.loads((pki.signing_dir() / pki.REVOKED_FILE).read_text())
+    revoked[str(cert.serial_number)] = (signed_at - datetime.timedelta(seconds=1)).isoformat()
+    (pki.signing_dir() / pki.REVOKED_FILE).write_text(json.dumps(revoked))
+    pki.crl_refresh()
+    (sig,) = signing.verify_pdf(pdf).signatures
+    assert not sig.valid and not sig.signed_before_revocation
+    assert any("撤销" in p for p in sig.problems)
+
+
+@pytest.mark.django_db
+def test_losing_every_signing_role_revokes_the_certificate(province):
+    admin = factories.staff(agency=province["a"], roles=["system_admin"])
+    officer = factories.officer(agency=province["a"])
+    _issue(officer, province["a"], "documents/pdf/record.html")
+    staff_update(actor=admin, staff=officer, roles=["publicity_editor"])
+    cert = pki.staff_certificate_existing(officer).cert
+    assert pki.serial_revoked(cert.serial_number) is not None
+    entry = LedgerEntry.objects.filter(action="signing.certificate_revoke").get()
+    assert json.loads(entry.body)["details"]["reason"] == "signing roles removed"
 
 
 def test_ca_files_live_in_the_key_directory_not_the_database():
@@ -219,3 +268,73 @@ def test_issuing_without_the_ca_fails_loudly_and_signing_ca_makes_it(province, s
     call_command("signing_ca")  # idempotent: the same root stays
     assert (tmp_path / "signing" / "ca.cert.pem").exists()
     assert (tmp_path / "signing" / "tsa.key.pem").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.django_db
+def test_the_walks_checker_passes_issued_documents_and_catches_a_changed_file(province):
+    """The checker the browser case walk runs over every document it issued."""
+    from sanxiang.core.blobstore import blob_put
+    from sanxiang.testing import signed_documents
+
+    head = factories.head(agency=province["a"])
+    officer = factories.officer(agency=province["a"])
+    decision = _issue(head, province["a"])
+    record = _issue(officer, province["a"], "documents/pdf/record.html")
+    assert signed_documents.check_all([decision, record]) == (2, [])
+    changed = signed_documents.one_byte_changed(blob_read(decision.pdf_path))
+    decision.pdf_path = blob_put(changed).path
+    problems = signed_documents.check_document(decision)
+    assert any("differs from its digest" in p for p in problems)
+    assert any("not valid" in p for p in problems)
+
+
+@pytest.mark.django_db
+def test_a_document_made_on_site_is_signed_on_return_with_the_on_site_time(province):
+    """ADR 0226: made underground at 09:40, signed on return; dated and printed with the
+    on-site time, the seal still clear of other text; a future on-site time is refused."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from sanxiang.documents.models import Document
+    from sanxiang.testing import signed_documents
+
+    head = factories.head(agency=province["a"])
+    on_site = timezone.localtime() - datetime.timedelta(hours=3)
+    document = document_issue(
+        actor=head,
+        agency=province["a"],
+        type_code="onsite_decision",
+        short_code="现",
+        title="现场处理决定书",
+        content=CONTENT,
+        template="documents/pdf/decision.html",
+        made_on_site_at=on_site,
+    )
+    pdf = blob_read(document.pdf_path)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode()
+    flat = "".join(text.split())
+    assert (
+        f"本文书于{on_site:%Y}年{on_site.month}月{on_site.day}日{on_site:%H:%M}在现场制作" in flat
+    )
+    assert f"{on_site.month}月{on_site.day}日" in flat
+    details = _event(document)
+    assert details["made_on_site_at"] == on_site.isoformat()
+    assert details["signature"]["signed_at"] > on_site.isoformat()
+    assert signed_documents.check_document(document) == []
+    count = Document.objects.count()
+    for bad in (timezone.now() + datetime.timedelta(minutes=5), datetime.datetime(2026, 1, 1)):
+        with pytest.raises(ValidationError) as refused:
+            document_issue(
+                actor=head,
+                agency=province["a"],
+                type_code="onsite_decision",
+                short_code="现",
+                title="现场处理决定书",
+                content=CONTENT,
+                template="documents/pdf/decision.html",
+                made_on_site_at=bad,
+            )
+        assert "made_on_site_at" in refused.value.message_dict
+    assert Document.objects.count() == count
