@@ -55,7 +55,7 @@ def test_demo_campaign_then_figures_equal_their_lists_roll_up_export_and_stay_fr
     call_command("demo_load", stdout=io.StringIO())
     # 案卷评查 on the demo's own files (issue 16 item 1): scored first, so the evaluation
     # figures walked below have a graded file to count.
-    check_demo_campaign(tmp_path)
+    campaign = check_demo_campaign(tmp_path)
     province = Agency.objects.get(name="华北省煤矿安全监察局")
     head = Staff.objects.filter(agency=province, role_grants__role=Role.HEAD).first()
     client = sign_in(Client(), head)
@@ -72,6 +72,17 @@ def test_demo_campaign_then_figures_equal_their_lists_roll_up_export_and_stay_fr
     for key in ("complaints_received", "complaints_substantiated", "licensing_received"):
         assert table.row(key).cells, key
     assert table.row("complaints_received").total.value > 0
+    # the evaluation scores (ADR 0228): the demo file just graded 不合格, under the unit that
+    # handled it, and the mean score beside the figures
+    scored = campaign.files.get(status="scored")
+    assert table.row("evaluation_scored").total.value == 1
+    assert table.row("evaluation_fail").total.value == 1
+    assert table.row("evaluation_excellent").total.value == 0
+    unit_column = next(i for i, c in enumerate(table.columns) if c.agency == scored.unit)
+    assert table.row("evaluation_fail").cells[unit_column].value == 1
+    mean = next(r for r in table.ratios if str(r[0]) == "案卷评查平均分")
+    assert mean[1] == scored.total and str(mean[3]) == "分"
+    assert "案卷评查平均分" in page.content.decode()
     assert _walk(client, table) > 100
     # one sub-bureau: its column on the province's page equals its own page's total
     sub = next(c for c in table.columns if c.kind == "sub" and c.agency.children.count() == 0)
