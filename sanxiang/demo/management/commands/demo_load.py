@@ -4,7 +4,9 @@ catalogs, last year's and this year's published results, and enforcement in prog
 Everything is created through the services, so the demo ledger is as complete as a real
 one. The province goes live at the start of last year: agencies, staff, mines and catalogs
 are created then, and the publicity work of the months since is played on the demo clock
-(``sanxiang/demo/results.py``); certificates are registered and today's inspections and cases
+(``sanxiang/demo/results.py``), with the two cases the 案卷评查 finds fault with
+(``sanxiang/demo/evaluation_files.py``, whose officers' certificates are registered first);
+the other certificates are registered and today's inspections and cases
 made at the real time, and the matters closed today are filed in the archive (a case, an
 inspection, a 安全监管建议书, and one unit the four-property check refuses —
 ``sanxiang/demo/archive.py``). Running it again when the province exists changes nothing.
