@@ -170,7 +170,10 @@ class Demo:
         return cases.prior_notice_issue(actor=pair[0], case=case, notified_at=now)
 
     def to_decision(self, case, pair, fine: str):
-        case = self.to_notice(case, pair, fine)
+        return self.close_notice(self.to_notice(case, pair, fine), pair)
+
+    def close_notice(self, case, pair):
+        """The party waives its statement and hearing: the notice stage ends today."""
         cases.statement_record(
             actor=pair[0],
             case=case,

@@ -1,8 +1,10 @@
 """The demo's 案卷评查 campaign (issue 16 item 1, ADR 0160), on the real clock after the archive.
 
 The province's legal office (法规处, ``reviewer07``) evaluates all the files of the eastern
-sub-bureau closed in the last 90 days — the closed case, the closed inspections — with the
-sample rubric (示例). The seed is committed and the files drawn, so the campaign runs: the
+sub-bureau decided or closed in the last 90 days — the closed case, the closed inspections and
+the two cases ``evaluation_files.py`` handled weeks ago (a voided notice and a late
+publication; an officer whose certificate had lapsed by the decision) — with the sample rubric
+(示例). The share is 1, so those two are drawn whatever the seed (ADR 0227). The seed is committed and the files drawn, so the campaign runs: the
 provincial reviewers find their tasks on the dashboard and the pre-filled findings on each file;
 the officer who handled the closed case is in the evaluator list and is excluded from it.
 """

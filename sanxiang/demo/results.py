@@ -590,12 +590,20 @@ class History:
 
 
 def load_demo_results(
-    *, province: Agency, clock: DemoClock, until: datetime.datetime, rng: random.Random
+    *,
+    province: Agency,
+    clock: DemoClock,
+    until: datetime.datetime,
+    rng: random.Random,
+    also: Callable[[Timeline], None] | None = None,
 ) -> None:
-    """Play the demo province's publicity work from go-live up to ``until`` (the real now)."""
+    """Play the demo province's publicity work from go-live up to ``until`` (the real now);
+    ``also`` schedules other past work on the same timeline (``evaluation_files.py``)."""
     timeline = Timeline(clock, until)
     history = History(province, timeline, rng)
     for result in history.plan():
         history.schedule(result)
     history.reports()
+    if also is not None:
+        also(timeline)
     timeline.run()

@@ -15,6 +15,9 @@ class SupervisionConfig(AppConfig):
         from .evaluation import access as evaluation_access
 
         evaluation_access.register()  # 案卷评查 grounds and reading rules (ADR 0160)
+        from .evaluation import statistics as evaluation_statistics
+
+        evaluation_statistics.register()  # 案卷评查 in the enforcement statistics (ADR 0228)
         from . import ready_training  # noqa: F401  培训、督办、考核：读取规则与督办事项类别
         from .statistics import counts
 

@@ -38,3 +38,8 @@ def accountability_choices() -> list[tuple[str, str]]:
 
 def assessment_weights() -> dict:
     return _load("assessment_weights.json")
+
+
+def evaluation_review_rule() -> dict:
+    """How a file graded 不合格 counts against its officers at the 年审 (ADR 0229, 示例)."""
+    return _load("evaluation_review_rule.json")

@@ -173,7 +173,8 @@ class Table:
     previous: Period
     columns: list[Column]
     groups: list[tuple[Any, list[Row]]] = field(default_factory=list)
-    ratios: list[tuple[Any, Decimal | None, Decimal | None]] = field(default_factory=list)
+    # (label, this period, same period last year, unit: "%" or a mean's unit such as 分)
+    ratios: list[tuple[Any, Decimal | None, Decimal | None, Any]] = field(default_factory=list)
 
     def rows(self) -> list[Row]:
         return [row for _group, rows in self.groups for row in rows]
@@ -316,11 +317,13 @@ def compute(*, user: Any, agency: Agency, period: Period, today: datetime.date) 
         if numerator is None or denominator is None:
             continue
         now_n, now_d = table.row(item.numerator), table.row(item.denominator)
+        percent = item.unit == "%"
         table.ratios.append(
             (
                 item.label,
-                ratio(now_n.total.value, now_d.total.value),
-                ratio(now_n.previous.value, now_d.previous.value),
+                ratio(now_n.total.value, now_d.total.value, percent),
+                ratio(now_n.previous.value, now_d.previous.value, percent),
+                item.unit,
             )
         )
     return table

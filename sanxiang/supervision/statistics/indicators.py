@@ -55,7 +55,7 @@ class Indicator:
     label: Any
     group: Any
     condition: Condition = _always
-    amount_field: str = ""  # money indicators: the field added up (元)
+    amount_field: str = ""  # indicators that add up a field: money (元), or points (分, ADR 0228)
     uses_today: bool = False  # the condition reads today's date: never rolled up (ADR 0172)
     source: Source | None = None
 
@@ -482,16 +482,18 @@ class Ratio:
     label: Any
     numerator: str
     denominator: str
+    unit: str = "%"  # "%": a percentage; otherwise a mean in that unit (e.g. 分, ADR 0228)
 
 
 RATIOS = [
     Ratio(_("按期整改率"), "rectified_on_time", "rectifications_due"),
     Ratio(_("首轮审核通过率"), "opinions_first_pass", "opinions_first_round"),
     Ratio(_("公示逾期率"), "publications_late", "publications_released"),
+    Ratio(_("案卷评查平均分"), "evaluation_points", "evaluation_scored", _("分")),
 ]
 
 
-def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+def ratio(part: Decimal | int, whole: Decimal | int, percent: bool = True) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+    return (Decimal(part) * (100 if percent else 1) / Decimal(whole)).quantize(Decimal("0.1"))

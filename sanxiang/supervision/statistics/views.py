@@ -145,10 +145,9 @@ def workbook_bytes(table: figures.Table) -> bytes:
                 + [cell.value for cell in row.cells]
                 + [row.previous.value, row.change if row.change is not None else ""],
             )
-    for label, now, before in table.ratios:
-        xlsx_append(
-            sheet, [_("比率（%）"), str(label), now if now is not None else "", before or ""]
-        )
+    for label, now, before, unit in table.ratios:
+        kind = _("比率（%）") if unit == "%" else _("平均值（%(u)s）") % {"u": unit}
+        xlsx_append(sheet, [kind, str(label), now if now is not None else "", before or ""])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -151,3 +151,44 @@ def test_prefill_scoring_report_and_the_ground_that_ends_with_the_campaign(
     # The ground ends with the campaign.
     services.campaign_close(actor=legal, campaign=campaign)
     assert not document_grant(legal, decision).view
+
+
+@pytest.mark.django_db
+def test_a_file_failed_for_his_own_defect_counts_against_the_officer_at_the_annual_review(
+    world, province
+):
+    """ADR 0229 (sample rule, 示例): a file scored 不合格 counts at the 年审 of the officer the
+    attributable defect names; his colleague on the same file and the officers of a file that
+    passed are not touched."""
+    from sanxiang.org.models import Certificate
+    from sanxiang.supervision.training.services import annual_review_check
+
+    campaign = open_campaign(world, province, evaluators=[world["legal"]])
+    campaign = services.campaign_commit(actor=world["legal"], campaign=campaign)
+    campaign = services.campaign_draw(actor=world["legal"], campaign=campaign)
+    legal, year = world["legal"], timezone.localdate().year
+    sun = world["expired"].officers.get(full_name="孙亮")
+
+    def reasons(person):
+        certificate = Certificate.objects.filter(holder=person).order_by("-expires_on").first()
+        check = annual_review_check(
+            certificate=certificate, year=year, evaluation_result="competent"
+        )
+        return [r for r in check.reasons if "案卷评查" in r]
+
+    expired = campaign.files.get(case=world["expired"])
+    assert reasons(sun) == []  # drawn, not yet scored
+    for finding in expired.findings.all():
+        scoring.finding_decide(actor=legal, finding=finding, accept=True)
+    scoring.file_score(actor=legal, file=expired, opinion="执法人员执法证已过期。")
+    against = reasons(sun)
+    assert "评为不合格" in against[0] and "孙亮" in against[0] and "已过期" in against[0]
+    assert "示例" in against[-1]
+    # 张华 handled the same file, but the certificate defect names 孙亮 only.
+    assert reasons(world["o3"]) == []
+
+    late = campaign.files.get(case=world["late"])
+    for finding in late.findings.all():
+        scoring.finding_decide(actor=legal, finding=finding, accept=True)
+    late = scoring.file_score(actor=legal, file=late, opinion="告知书作废未补正。")
+    assert late.grade == Grade.EXCELLENT and reasons(world["o1"]) == []  # a file that passed

@@ -1,4 +1,5 @@
-"""Enforcement statistics (issue 16 item 2, JL-USE-1, ADR 0170): on the demo data every figure
+"""Enforcement statistics (issue 16 item 2, JL-USE-1, ADR 0170) and, on the same demo load, the
+案卷评查 acceptance (``demo_campaign.py``, ADR 0227): on the demo data every figure
 equals the list behind its link, a superior's figures are its own plus its subordinates', the
 XLSX carries the same numbers, and a record just written is counted at once."""
 
@@ -18,6 +19,8 @@ from sanxiang.org.models import Agency, Staff
 from sanxiang.org.roles import Role
 from sanxiang.supervision.statistics import figures
 from sanxiang.testing.auth import sign_in
+
+from .demo_campaign import check_demo_campaign
 
 
 def _listed(client: Client, url: str, amount: bool):
@@ -48,8 +51,11 @@ def _walk(client: Client, table: figures.Table) -> int:
 
 @pytest.mark.single_pass
 @pytest.mark.django_db
-def test_demo_figures_equal_their_lists_roll_up_export_and_stay_fresh():
+def test_demo_campaign_then_figures_equal_their_lists_roll_up_export_and_stay_fresh(tmp_path):
     call_command("demo_load", stdout=io.StringIO())
+    # 案卷评查 on the demo's own files (issue 16 item 1): scored first, so the evaluation
+    # figures walked below have a graded file to count.
+    campaign = check_demo_campaign(tmp_path)
     province = Agency.objects.get(name="华北省煤矿安全监察局")
     head = Staff.objects.filter(agency=province, role_grants__role=Role.HEAD).first()
     client = sign_in(Client(), head)
@@ -66,6 +72,17 @@ def test_demo_figures_equal_their_lists_roll_up_export_and_stay_fresh():
     for key in ("complaints_received", "complaints_substantiated", "licensing_received"):
         assert table.row(key).cells, key
     assert table.row("complaints_received").total.value > 0
+    # the evaluation scores (ADR 0228): the demo file just graded 不合格, under the unit that
+    # handled it, and the mean score beside the figures
+    scored = campaign.files.get(status="scored")
+    assert table.row("evaluation_scored").total.value == 1
+    assert table.row("evaluation_fail").total.value == 1
+    assert table.row("evaluation_excellent").total.value == 0
+    unit_column = next(i for i, c in enumerate(table.columns) if c.agency == scored.unit)
+    assert table.row("evaluation_fail").cells[unit_column].value == 1
+    mean = next(r for r in table.ratios if str(r[0]) == "案卷评查平均分")
+    assert mean[1] == scored.total and str(mean[3]) == "分"
+    assert "案卷评查平均分" in page.content.decode()
     assert _walk(client, table) > 100
     # one sub-bureau: its column on the province's page equals its own page's total
     sub = next(c for c in table.columns if c.kind == "sub" and c.agency.children.count() == 0)

@@ -276,8 +276,9 @@ def annual_review_check(
     *, certificate: Certificate, year: int, evaluation_result: str
 ) -> ReviewCheck:
     """BZ-3: what the annual review checks — the certificate in force, the year's training hours
-    against the requirement, the year's evaluation (考核) result and accountability measures that
-    bar the person from enforcement work. Each failed check is a reason in words."""
+    against the requirement, the year's evaluation (考核) result, accountability measures that
+    bar the person from enforcement work, and files of his graded 不合格 in the 案卷评查 for a
+    defect attributable to him (a sample rule, ADR 0229). Each failed check is a reason in words."""
     holder = certificate.holder
     requirement = requirement_for(holder.agency, year)
     done = hours_done(holder, year)
@@ -309,6 +310,9 @@ def annual_review_check(
         reasons.append(
             _("%(d)s受到“%(k)s”问责。") % {"d": record.decided_on, "k": record.kind_label}
         )
+    from ..evaluation.officers import review_reasons  # 案卷评查 (ADR 0229, sample rule)
+
+    reasons.extend(review_reasons(holder, year))
     return ReviewCheck(done, requirement.hours, reasons)
 
 

@@ -4,7 +4,9 @@ catalogs, last year's and this year's published results, and enforcement in prog
 Everything is created through the services, so the demo ledger is as complete as a real
 one. The province goes live at the start of last year: agencies, staff, mines and catalogs
 are created then, and the publicity work of the months since is played on the demo clock
-(``sanxiang/demo/results.py``); certificates are registered and today's inspections and cases
+(``sanxiang/demo/results.py``), with the two cases the 案卷评查 finds fault with
+(``sanxiang/demo/evaluation_files.py``, whose officers' certificates are registered first);
+the other certificates are registered and today's inspections and cases
 made at the real time, and the matters closed today are filed in the archive (a case, an
 inspection, a 安全监管建议书, and one unit the four-property check refuses —
 ``sanxiang/demo/archive.py``). Running it again when the province exists changes nothing.
@@ -29,6 +31,7 @@ from sanxiang.demo.complaints import load_demo_complaints
 from sanxiang.demo.enforcement import load_demo_enforcement
 from sanxiang.demo.enterprise import load_demo_enterprise
 from sanxiang.demo.evaluation import load_demo_evaluation
+from sanxiang.demo.evaluation_files import LAPSED_OFFICER, EvaluationFiles, lapsed_expiry
 from sanxiang.demo.identities import credit_code, id_card, person_name
 from sanxiang.demo.licensing import load_demo_licensing
 from sanxiang.demo.results import go_live, load_demo_results
@@ -77,11 +80,22 @@ class Command(BaseCommand):
                 province = self._agencies(admin, rng)
                 self._people(admin, province, rng, today)
                 load_demo_catalogs(province=province, today=timezone.localdate())
+                files = EvaluationFiles(
+                    province=province,
+                    certificates=self.certificates,
+                    register=lambda entry: self._certificate(admin, **entry),
+                    today=today,
+                )
                 load_demo_results(
-                    province=province, clock=clock, until=now, rng=random.Random(2025)
+                    province=province,
+                    clock=clock,
+                    until=now,
+                    rng=random.Random(2025),
+                    also=files.schedule,
                 )
             for certificate in self.certificates:
-                self._certificate(admin, **certificate)
+                if certificate["holder"].pk not in files.registered:
+                    self._certificate(admin, **certificate)
             self._second_factors()
             load_demo_enforcement(province=province)
             load_demo_risk(province=province)
@@ -232,6 +246,8 @@ class Command(BaseCommand):
         if number % 15 == 0:  # a few certificates lapsed, as in any real unit
             issued = today - datetime.timedelta(days=6 * 365)
             expires = today - datetime.timedelta(days=rng.randrange(5, 90))
+            if number == LAPSED_OFFICER:  # lapsed between his case's notice and decision
+                expires = lapsed_expiry(today)
         # Registered after the history (``handle``): their dates are relative to today.
         self.certificates.append(
             {"holder": officer, "number": number, "issued_on": issued, "expires_on": expires}
