@@ -55,7 +55,7 @@ def _clip(caption: str, fallback: str, codec: str) -> list[bytes]:
         return [path.read_bytes()]
 
 
-def _recording(
+def body_camera_recording(
     actor: Staff,
     case,
     activity: str,
@@ -65,12 +65,13 @@ def _recording(
     codec: str = "h264",
 ):
     """A real short MP4 as a body camera writes it: H.264 (most cameras) or H.265 (some newer
-    ones, which browsers cannot play: the system then makes a playable copy, ADR 0092)."""
+    ones, which browsers cannot play: the system then makes a playable copy, ADR 0092).
+    Public so that the browser playback test plays exactly what the demo stores."""
     local = timezone.localtime(at)
     device = f"DSJ-{case.pk:04d}"
     caption = f"执法记录仪 {device}  {local:%Y-%m-%d %H:%M:%S}  {title}"
     chunks = _clip(caption, f"{device}  {local:%Y-%m-%d %H:%M:%S}", codec)
-    evidence.recording_create_from_stream(
+    return evidence.recording_create_from_stream(
         actor=actor,
         chunks=chunks,
         filename=f"DSJ_{case.pk:04d}_{activity}.mp4",
@@ -164,7 +165,7 @@ class Demo:
         )
         case = cases.case_report_approve(actor=self.head, case=case, opinion="同意。")
         now = timezone.now()
-        _recording(
+        body_camera_recording(
             pair[0], case, "opinion_notification", "prior_notice", now, "告知执法意见（示例）"
         )
         return cases.prior_notice_issue(actor=pair[0], case=case, notified_at=now)
@@ -274,7 +275,7 @@ def load_demo_enforcement(*, province: Agency) -> None:
         facts="3号采煤工作面回风隅角瓦斯浓度达1.8%，仍在作业（示例）。",
     )
     now = timezone.now()
-    _recording(
+    body_camera_recording(
         officers[12],
         urgent,
         "sealing_seizure",

@@ -75,6 +75,7 @@ BLOCK_TAGS = set(
 SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 SKIP_PREFIXES = (
     "/logout/",
+    "/enterprise/logout/",
     "/i18n/",
     "/api/",
     "/admin/",

@@ -6,7 +6,8 @@
   answers with a button that says what it does (批准 / 不予批准);
 - the head sees what waits for his approval, and reads the decision (a PDF preview) before
   作出行政处罚决定; the officer's dashboard names the real next step of a case (送法制审核);
-- the main pages of every role pass axe-core without a serious or critical violation, the
+- the main pages of every role — anonymous portal visitors and the mine's own account too —
+  pass axe-core without a serious or critical violation, the
   statistics tables fit their page, and no button of an approval says 保存.
 """
 
@@ -236,4 +237,58 @@ def test_main_pages_of_every_role_pass_axe(page, world):
                     ").length"
                 )
                 assert clipped == 0, f"{path}: a table runs off the page"
+    assert not failures, "\n\n".join(failures)
+
+
+#: Pages of the portal a citizen opens without signing in, and the mine's own account (企业端).
+PORTAL_PAGES = [
+    "/public/",
+    "/public/results/",
+    "/public/mines/",
+    "/public/agencies/",
+    "/public/complaints/",
+    "/public/licensing/",
+    "/public/licensing/ask/",
+    "/public/draws/",
+]
+MINE_PAGES = [
+    "/enterprise/",
+    "/enterprise/orders/",
+    "/enterprise/served/",
+    "/enterprise/results/",
+    "/enterprise/account/",
+    "/enterprise/licensing/",
+    "/enterprise/complaints/",
+]
+
+
+def test_portal_and_mine_pages_pass_axe(page, world):
+    from sanxiang.enterprise import services as enterprise
+
+    enterprise.account_create(
+        actor=world["head"],
+        mine=world["mine"],
+        login="kuang_d",
+        full_name="安全科长 赵某",
+        password=factories.PASSWORD,
+    )
+    failures = []
+
+    def check(path):
+        response = page.goto(page.base_url + path)
+        assert response.status == 200 and "/login/" not in page.url, path
+        found = axe_violations(page)
+        if found:
+            failures.append(f"{path}\n{describe(found)}")
+
+    page.context.clear_cookies()
+    for path in PORTAL_PAGES:
+        check(path)
+    page.goto(page.base_url + "/enterprise/login/")
+    page.fill("#id_login", "kuang_d")
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    for path in MINE_PAGES:
+        check(path)
     assert not failures, "\n\n".join(failures)

@@ -1,5 +1,7 @@
-"""The citizen's portal on a 390 px phone (ADR 0097): every portal page fits without horizontal
-scrolling, the mine directory finds a mine, the mine page shows its summary, and an exact
+"""The citizen's portal on a 390 px phone (ADR 0097): every portal page — the front doors of the
+complaint form, the licensing window, error reports and corrections, draws and annual reports
+included — fits without horizontal scrolling, its text is at least 12 px, its controls and menu
+links are tap targets of at least 44 px, the mine directory finds a mine, the mine page shows its summary, and an exact
 document number comes first. Screenshots in test-results/."""
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sanxiang.testing import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-SHOTS = {"/public/results/", "/public/mines/", "/public/agencies/"}
+SHOTS = {"/public/results/", "/public/mines/", "/public/agencies/", "/public/complaints/"}
 
 
 def _release(team, publication):
@@ -71,8 +73,56 @@ def portal_world(transactional_db):
                 ),
             )
         )
-    return {"mine": mine, "released": released}
+    # The front-door pages of later issues: a correction's status, a draw, an annual report.
+    from sanxiang.inspections import services as inspections
+    from sanxiang.publicity import annual
+    from sanxiang.publicity.models import ErrorReport
 
+    ErrorReport.objects.create(
+        publication=released[0],
+        number="JCPHONE0001",
+        version_number=1,
+        description="处罚决定书文号有误（测试）。",
+    )
+    today = timezone.localdate()
+    crew = [factories.officer(agency=sub, full_name=name) for name in ("吴抽查", "郑抽查")]
+    plan = inspections.enforcement_plan_create(
+        actor=team["head"],
+        agency=sub,
+        kind="annual",
+        year=today.year,
+        title=f"{today.year}年度监察执法计划（测试）",
+        period_start=today.replace(month=1, day=1),
+        period_end=today.replace(month=12, day=31),
+    )
+    plan = inspections.enforcement_plan_approve(actor=team["head"], plan=plan, opinion="同意。")
+    draw = inspections.draw_create(
+        actor=crew[0],
+        enforcement_plan=plan,
+        title="第一季度双随机抽查（测试）",
+        item_codes=["SJ-001", "SJ-003"],
+    )
+    draw = inspections.draw_commit(actor=crew[0], draw=draw)
+    report = annual.annual_report_generate(actor=team["editor"], agency=sub, year=today.year - 1)
+    report = annual.annual_report_approve(actor=team["head"], report=report)
+    return {"mine": mine, "released": released, "draw": draw, "report": report}
+
+
+#: Text smaller than 12 px is not read on a phone; controls and menu links are tapped, and
+#: 44 × 44 CSS px is the target size WCAG 2.5.5 asks for (links inside a sentence excepted).
+SMALL_TEXT = """() => [...document.querySelectorAll('body *')].filter(el =>
+  [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())
+  && el.getClientRects().length && parseFloat(getComputedStyle(el).fontSize) < 12
+).slice(0, 3).map(el => el.tagName + ':' + el.textContent.trim().slice(0, 20))"""
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+  'button, .button, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio]),'
+  + ' .portal-nav a')].filter(el => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && (r.height < 43.5 || r.width < 43.5);
+}).slice(0, 4).map(el => el.tagName + '.' + el.className + ':' +
+  (el.textContent || el.name || '').trim().slice(0, 20) + ' ' +
+  Math.round(el.getBoundingClientRect().width) + 'x' +
+  Math.round(el.getBoundingClientRect().height))"""
 
 WIDEST = """() => [...document.querySelectorAll('body *')]
   .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
@@ -103,18 +153,33 @@ def test_every_portal_page_fits_a_phone(page, portal_world, output_dir):
         f"/public/mines/{mine.pk}/",
         f"/public/results/subscribe/?mine={mine.pk}",
         "/public/reports/",
+        f"/public/reports/{portal_world['report'].pk}/",
+        f"/public/draws/{portal_world['draw'].pk}/",
+        f"/public/results/{record.pk}/report-error/",
+        "/public/corrections/JCPHONE0001/",
+        "/public/complaints/",
+        "/public/licensing/",
+        "/public/licensing/items/XK-001/",
+        "/public/licensing/ask/",
+        "/public/licensing/progress/",
     ]
-    too_wide = {}
+    too_wide, unreadable, small = {}, {}, {}
     for path in paths:
         response = page.goto(page.base_url + path)
         assert response.status == 200, path
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             too_wide[path] = (width, page.evaluate(WIDEST))
+        if found := page.evaluate(SMALL_TEXT):
+            unreadable[path] = found
+        if found := page.evaluate(SMALL_TARGETS):
+            small[path] = found
         if path in SHOTS:
             name = path.strip("/").replace("/", "_").replace("?", "_")
             page.screenshot(path=str(output_dir / f"{name[:60]}.png"), full_page=True)
     assert not too_wide, too_wide
+    assert not unreadable, unreadable
+    assert not small, small
 
 
 def test_a_citizen_finds_a_mine_and_a_decision_on_a_phone(page, portal_world, output_dir):
