@@ -23,7 +23,8 @@ SEED="${SANXIANG_SCHEMATHESIS_SEED:-20261207}"
 MAX_EXAMPLES="${SANXIANG_SCHEMATHESIS_MAX_EXAMPLES:-5}"
 TOTAL_SECONDS="${SANXIANG_SCHEMATHESIS_TOTAL_SECONDS:-300}"
 CACHE="${SANXIANG_SCHEMATHESIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sanxiang-schemathesis}"
-RESERVE=15  # seconds kept for stopping the server and counting the access log
+RESERVE=15      # seconds kept for stopping the server and counting the access log
+MIN_SECONDS=15  # the least any role gets, even when the set-up ran late
 RESULTS="${PWD}/test-results/schemathesis"
 
 WORK="$(mktemp -d -t sanxiang-schemathesis-XXXXXX)"
@@ -55,18 +56,22 @@ echo "set-up took $SECONDS s"
 .venv/bin/gunicorn config.wsgi -w 2 -b "127.0.0.1:$PORT" --timeout 60 \
   --access-logfile "$WORK/access.log" --access-logformat '%(s)s %(m)s %(U)s' >"$WORK/server.log" 2>&1 &
 server=$!
+# The schema of 256 operations takes seconds to build under load: a short read timeout here
+# never saw it answer and spent the whole wait (60 tries) on every loaded CI run.
 for _ in $(seq 60); do
-  if $PY -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/api/openapi.json', timeout=2)" 2>/dev/null; then
+  if $PY -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/api/openapi.json', timeout=60)" 2>/dev/null; then
     break
   fi
   sleep 0.5
 done
 
 # role, its number of operations and its tags, from the roles file and the served schema
-plan="$($PY - "http://127.0.0.1:$PORT/api/openapi.json" <<'PLAN'
+# The served schema is saved once: loading it again per role timed out (10 s) under CI load.
+plan="$($PY - "http://127.0.0.1:$PORT/api/openapi.json" "$WORK/openapi.json" <<'PLAN'
 import json, sys, urllib.request
 
-schema = json.load(urllib.request.urlopen(sys.argv[1], timeout=30))
+schema = json.load(urllib.request.urlopen(sys.argv[1], timeout=60))
+json.dump(schema, open(sys.argv[2], "w", encoding="utf-8"))
 ops = [set(op.get("tags") or ()) for item in schema["paths"].values() for op in item.values()]
 for line in open("tools/schemathesis-roles.txt", encoding="utf-8"):
     if line.strip() and not line.lstrip().startswith("#"):
@@ -76,6 +81,7 @@ for line in open("tools/schemathesis-roles.txt", encoding="utf-8"):
 PLAN
 )"
 ops_left="$(printf '%s\n' "$plan" | awk -F'|' '{n += $2} END {print n}')"
+roles_after="$(printf '%s\n' "$plan" | grep -c .)"
 
 excluded="$(grep -v '^\s*#' tools/schemathesis-exclusions.txt | awk 'NF {print $1}' | paste -sd, -)"
 token() { $PY -c "import json, sys; print(json.load(open('$WORK/tokens.json'))[sys.argv[1]])" "$1"; }
@@ -85,22 +91,24 @@ while IFS='|' read -r role ops tags; do
   args=()
   IFS=',' read -ra tag_list <<<"$tags"
   for tag in "${tag_list[@]}"; do args+=(--include-tag "$tag"); done
-  # this role's share of the time left, by its number of operations
-  seconds=$(((TOTAL_SECONDS - SECONDS - RESERVE) * ops / ops_left))
+  # this role's share of the time left, by its number of operations, after keeping MIN_SECONDS
+  # for each role still to come (so a slow set-up or an earlier role cannot starve the last)
   ops_left=$((ops_left - ops))
-  if [ "$seconds" -lt 5 ]; then
-    echo "== schemathesis as ${role}: no time left within ${TOTAL_SECONDS} s =="
-    status=1
-    continue
+  roles_after=$((roles_after - 1))
+  spare=$((TOTAL_SECONDS - SECONDS - RESERVE - MIN_SECONDS * roles_after))
+  seconds=$((spare * ops / (ops_left + ops)))
+  if [ "$seconds" -lt "$MIN_SECONDS" ]; then
+    seconds=$MIN_SECONDS
   fi
   echo "== schemathesis as ${role}: ${ops} operations (${tags}), ${seconds} s =="
-  timeout -k 5 "$((seconds + 10))" .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/openapi.json" \
+  timeout -k 5 "$((seconds + 10))" .venv/bin/schemathesis run "$WORK/openapi.json" --url "http://127.0.0.1:$PORT" \
     --header "Authorization: Bearer $(token "$role")" \
     "${args[@]}" \
     --phases coverage,fuzzing --checks all --exclude-checks "$excluded" \
     --seed "$SEED" --max-examples "$MAX_EXAMPLES" --max-time "$seconds" \
     --workers 1 --request-timeout 30 --no-color --output-truncate true \
-    --report junit --report-junit-path "$RESULTS/$role.xml" </dev/null || status=1
+    --report junit --report-junit-path "$RESULTS/$role.xml" </dev/null 2>&1 |
+    tee -a "$WORK/schemathesis.log" || status=1
 done <<<"$plan"
 
 # Each request's line starts with its three-digit status; a fuzzed path may hold a line break,
@@ -108,9 +116,12 @@ done <<<"$plan"
 statuses="$(grep -E '^[0-9]{3} ' "$WORK/access.log" || true)"
 errors="$(printf '%s\n' "$statuses" | awk '$1 ~ /^[0-9]+$/ && $1 + 0 >= 500' | wc -l)"
 requests="$(printf '%s\n' "$statuses" | grep -c . || true)"
+tested="$(grep -hE '^ +Tested: [0-9]+' "$WORK/schemathesis.log" | awk '{n += $2} END {print n + 0}')"
+echo "schemathesis: $tested of $(jq -r '[.paths[][]] | length' "$WORK/openapi.json" 2>/dev/null || echo '?') operations tested"
 echo "schemathesis: $requests requests, $errors server errors (seed $SEED, max-examples $MAX_EXAMPLES, $SECONDS s in all)"
 if [ "$errors" -ne 0 ]; then
   printf '%s\n' "$statuses" | awk '$1 + 0 >= 500' | sort | uniq -c | head -20
+  grep -A40 '^Traceback' "$WORK/server.log" | head -120 || true
   status=1
 fi
 exit "$status"
