@@ -81,6 +81,14 @@ def migrate(cache_dir: str | None) -> None:
 
 
 def prepare(out_path: str, cache_dir: str | None = None) -> dict[str, str]:
+    """Also writes the OpenAPI document beside ``out_path`` (``openapi.json``): the server would
+    build the same one, slowly under load, once per request for it."""
+    from ninja.responses import NinjaJSONEncoder
+
+    from sanxiang.api.api import api
+
+    with open(Path(out_path).with_name("openapi.json"), "w", encoding="utf-8") as handle:
+        json.dump(api.get_openapi_schema(), handle, cls=NinjaJSONEncoder)
     migrate(cache_dir)
     with open(Path(out_path).with_suffix(".keys.log"), "w", encoding="utf-8") as log:
         call_command("ledger_keys", stdout=log)
