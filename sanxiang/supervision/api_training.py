@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from sanxiang.api.lookups import resolve
@@ -16,7 +16,7 @@ from sanxiang.api.schemas import InputSchema
 from sanxiang.org import selectors as org_selectors
 from sanxiang.org.models import Agency
 
-from .models_people import ApplicationStatus, EvaluationResult, ExamResult, ReviewOutcome
+from .models_people import CertificateApplicationStatus, EvaluationResult, ExamResult, ReviewOutcome
 from .training import selectors, services
 
 router = Router(tags=["培训与执法证年审"])
@@ -77,7 +77,7 @@ class CertificateApplicationOut(Schema):
     id: int
     applicant_id: int
     reason: str
-    status: ApplicationStatus
+    status: CertificateApplicationStatus
     submitted_at: datetime.datetime
     decided_at: datetime.datetime | None
     decision_note: str
@@ -121,7 +121,8 @@ class AnnualReviewIn(InputSchema):
 
 @router.get("/training/records", response=list[TrainingRecordOut], summary="培训记录列表")
 @paginate(PageNumberPagination, page_size=50)
-def list_training(request, year: int | None = None):
+def list_training(request, year: int | None = Query(None, ge=1900, le=9999)):
+    # Bounded: ``ended_on__year`` builds a date from it (a year beyond 9999 was a 500).
     return selectors.training_list(user=request.user, year=year)
 
 

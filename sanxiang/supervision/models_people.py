@@ -13,8 +13,8 @@ from sanxiang.core.querysets import RestrictedManager
 
 __all__ = [
     "AnnualReview",
-    "ApplicationStatus",
     "CertificateApplication",
+    "CertificateApplicationStatus",
     "EvaluationResult",
     "ExamResult",
     "LegalQualification",
@@ -115,7 +115,7 @@ class TrainingRecord(EvidenceFile):
         return self.exam_result != ExamResult.FAILED
 
 
-class ApplicationStatus(models.TextChoices):
+class CertificateApplicationStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     ISSUED = "issued", _("已发证")
     REFUSED = "refused", _("不予发证")
@@ -134,8 +134,8 @@ class CertificateApplication(models.Model):
     status = models.CharField(
         _("状态"),
         max_length=20,
-        choices=ApplicationStatus.choices,
-        default=ApplicationStatus.PENDING,
+        choices=CertificateApplicationStatus.choices,
+        default=CertificateApplicationStatus.PENDING,
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,6 +5,7 @@ is not the body its endpoint accepts."""
 
 from __future__ import annotations
 
+import enum
 import typing
 from collections import defaultdict
 
@@ -70,6 +71,29 @@ def test_no_two_schema_classes_share_a_name():
         by_name[model.__name__].add(f"{model.__module__}.{model.__qualname__}")
     clashes = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
     assert not clashes, f"schema names must be unique across apps: {clashes}"
+
+
+def _enums_in(annotation) -> typing.Iterator[type[enum.Enum]]:
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _enums_in(argument)
+
+
+def test_no_two_enums_share_a_name():
+    """Choices are documented as components named by class too: licensing's and the certificate
+    applications' ``ApplicationStatus`` shared one, so the licensing list answered statuses its
+    schema did not allow (found by the schemathesis pass, ADR 0078)."""
+    by_name: dict[str, set[str]] = defaultdict(set)
+    models = _reachable_models()
+    for _method, _path, operation in _operations():
+        models.update(operation.models)
+    for model in models:
+        for field in model.model_fields.values():
+            for choices in _enums_in(field.annotation):
+                by_name[choices.__name__].add(f"{choices.__module__}.{choices.__qualname__}")
+    clashes = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert not clashes, f"enum names must be unique across apps: {clashes}"
 
 
 def _resolve(schema: dict, document: dict) -> dict:

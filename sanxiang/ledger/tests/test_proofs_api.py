@@ -165,6 +165,17 @@ def test_entries_need_a_login_proofs_checkpoints_and_keys_do_not(two_checkpoints
     assert all(k["pem"].startswith("-----BEGIN PUBLIC KEY-----") for k in keys)
 
 
+def test_the_schema_documents_the_public_proof_as_optionally_authenticated():
+    """Credentials are optional (``{}`` beside the schemes), as the endpoint behaves: the
+    schemathesis pass (ADR 0078) otherwise reads its anonymous 200 as ignored authentication."""
+    from sanxiang.api.api import api
+
+    operation = api.get_openapi_schema()["paths"]["/api/ledger/proofs/inclusion"]["get"]
+    assert {} in operation["security"] and len(operation["security"]) > 1
+    entry = api.get_openapi_schema()["paths"]["/api/ledger/entries/{seq}"]["get"]
+    assert {} not in entry["security"]
+
+
 def test_bad_proof_requests_get_chinese_problems(staff_client, two_checkpoints):
     old, new = two_checkpoints
     size = new.tree_size

@@ -26,8 +26,8 @@ from .. import catalogs
 from ..models_notices import AccountabilityRecord
 from ..models_people import (
     AnnualReview,
-    ApplicationStatus,
     CertificateApplication,
+    CertificateApplicationStatus,
     EvaluationResult,
     ExamResult,
     LegalQualification,
@@ -194,7 +194,7 @@ def certificate_apply(*, actor: Staff, applicant: Staff, reason: str) -> Certifi
     if not applicant.has_role(Role.OFFICER):
         errors["applicant"] = [_("只有执法人员可以申领执法证。")]
     if CertificateApplication.objects.filter(
-        applicant=applicant, status=ApplicationStatus.PENDING
+        applicant=applicant, status=CertificateApplicationStatus.PENDING
     ).exists():
         errors["applicant"] = [_("已有一份待审核的申领。")]
     if not _text(reason):
@@ -230,7 +230,7 @@ def certificate_application_decide(
     require_role(actor, ORG_ADMIN_ROLES, _("审核执法证申领"))
     application = CertificateApplication.objects.select_for_update().get(pk=application.pk)
     require_scope(actor, application.applicant.agency)
-    if application.status != ApplicationStatus.PENDING:
+    if application.status != CertificateApplicationStatus.PENDING:
         raise ValidationError({"status": [_("该申领已审核。")]})
     if issue:
         problem = pre_job_training_problem(application.applicant)
@@ -244,11 +244,11 @@ def certificate_application_decide(
             issued_on=issued_on,
             expires_on=expires_on,
         )
-        application.status = ApplicationStatus.ISSUED
+        application.status = CertificateApplicationStatus.ISSUED
     else:
         if not _text(note):
             raise ValidationError({"note": [_("不予发证须说明理由。")]})
-        application.status = ApplicationStatus.REFUSED
+        application.status = CertificateApplicationStatus.REFUSED
     application.decided_by, application.decided_at = actor, timezone.now()
     application.decision_note = _text(note)[:300]
     application.save()

@@ -16,7 +16,7 @@ from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import paginate
 from sanxiang.core.lookups import get_or_404
 
-from ..models_people import ApplicationStatus
+from ..models_people import CertificateApplicationStatus
 from . import selectors, services
 from .forms import (
     AnnualReviewForm,
@@ -110,7 +110,7 @@ def requirement_set(request):
 def application_list(request):
     context = paginate(request, selectors.application_list(user=request.user))
     context.update(
-        section=SECTION, manages=manages(request.user), pending=ApplicationStatus.PENDING
+        section=SECTION, manages=manages(request.user), pending=CertificateApplicationStatus.PENDING
     )
     return render(request, "supervision/training/applications.html", context)
 
