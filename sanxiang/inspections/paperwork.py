@@ -49,9 +49,9 @@ TEMPLATES = {
     "withdraw_order": PDF + "decision.html",
     "sealing_decision": PDF + "decision.html",
     "service_receipt": PDF + "service_receipt.html",
-    "inquiry_record": PDF + "record.html",
-    "survey_record": PDF + "record.html",
-    "hearing_record": PDF + "record.html",
+    "inquiry_record": PDF + "inquiry_record.html",
+    "survey_record": PDF + "survey_record.html",
+    "hearing_record": PDF + "hearing_record.html",
     "supervision_advice": PDF + "letter.html",
     "management_opinion": PDF + "letter.html",
 }
