@@ -466,8 +466,9 @@ def act_document(case: Case, act: CaseAct, *, officers, showings=None) -> dict[s
     """The record or notice of an investigation act, with the officers' showing of their
     certificates as recorded (GS-MID-1, ADR 0210). Inquiries and surveys have their own
     formats (``record_documents``)."""
-    from . import record_documents
     from sanxiang.inspections import showings as showing_rules
+
+    from . import record_documents
 
     if showings is None:
         showings = showing_rules.showings_of(act)

@@ -34,9 +34,9 @@ from sanxiang.org.models import Staff
 from sanxiang.org.roles import Role
 from sanxiang.registry.models import Person
 
-from . import deadlines, gate, inquiry as inquiry_rules
-from . import recordings
+from . import deadlines, gate, recordings
 from . import documents as content
+from . import inquiry as inquiry_rules
 from .models import (
     HEARING_KINDS,
     ActKind,

@@ -92,8 +92,6 @@ def closed_case(team, officers, *, void_inquiry: bool = False, case=None):
             ended_at=timezone.now() - timezone.timedelta(minutes=40),
             identity_shown=True,
             questioned=factories.QUESTIONED,
-            identity_shown=True,
-            questioned=factories.QUESTIONED,
             location="矿调度室",
         )
         document_void(actor=head, document=act.document, reason="笔录记载有误，重新制作。")
