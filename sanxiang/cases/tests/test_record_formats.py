@@ -78,7 +78,9 @@ def case(team, officers):
     return factories.filed_case(officers=officers, mine=team["mine"], head=team["head"])
 
 
-def _inquiry(case, officers, *, showings, content_text="问：你矿是否开展了安全培训？答：尚未开展。"):
+def _inquiry(
+    case, officers, *, showings, content_text="问：你矿是否开展了安全培训？答：尚未开展。"
+):
     start = timezone.now() - datetime.timedelta(hours=2)
     return services.case_investigation_record(
         actor=officers[0],
@@ -120,7 +122,10 @@ def test_the_showing_is_read_from_the_record_into_the_printed_record(case, offic
     text = "".join(layout_pages(blob_read(act.document.pdf_path)))
     flat = "".join(text.split())
     for row in rows:
-        assert f"{row.officer}（执法证号{row.certificate_number}）于{_when(row.shown_at)}向王某" in flat
+        assert (
+            f"{row.officer}（执法证号{row.certificate_number}）于{_when(row.shown_at)}向王某"
+            in flat
+        )
     assert not any(sentence in flat for sentence in HARD_CODED)
 
     # the record changes (another person shown to, another time) → the document changes
@@ -167,7 +172,11 @@ def test_a_showing_needs_a_certificate_valid_that_day_and_the_act_s_day(case, of
     start = timezone.now() - datetime.timedelta(hours=1)
     showing_rules.showings_check(
         [
-            {"officer": officers[0], "shown_at": start - datetime.timedelta(days=1), "shown_to": "x"},
+            {
+                "officer": officers[0],
+                "shown_at": start - datetime.timedelta(days=1),
+                "shown_to": "x",
+            },
             {"officer": officers[1], "shown_at": start, "shown_to": ""},
         ],
         officers=officers,
@@ -214,7 +223,9 @@ def test_an_inspection_with_no_recorded_showing_gets_no_record(team, officers):
 
     plan = factories.inspection_plan(officers=officers, mine=team["mine"], head=team["head"])
     visit = factories.inspection(plan=plan)
-    CertificateShowing.objects.filter(pk__in=[r.pk for r in showing_rules.showings_of(visit)]).delete()  # as before ADR 0210
+    CertificateShowing.objects.filter(
+        pk__in=[r.pk for r in showing_rules.showings_of(visit)]
+    ).delete()  # as before ADR 0210
     with pytest.raises(ValidationError) as refused:
         inspections.inspection_complete(actor=officers[0], inspection=visit, summary="检查。")
     assert "没有出示执法证件的记录" in refused.value.message_dict["showings"][0]
@@ -301,7 +312,10 @@ def test_survey_record_golden(case, officers, real_pdf):
     for label in ("勘验时间", "勘验地点", "井下3101工作面", "勘验人", "在场人员"):
         assert label in flat
     assert "安全副矿长王某" in flat
-    assert f"{officers[1]}（执法证号{_certificate(officers[1])}）于{_when(start)}向安全副矿长王某" in flat
+    assert (
+        f"{officers[1]}（执法证号{_certificate(officers[1])}）于{_when(start)}向安全副矿长王某"
+        in flat
+    )
     assert "回风巷瓦斯传感器安装位置距工作面超过10米。" in flat
     for line in ("当事人或其代理人（签名）", "见证人（签名）", "勘验人（签名）"):
         assert line in flat
