@@ -341,3 +341,34 @@ def test_hearing_record_golden(case, team):
     for line in ("当事人（签名）", "听证主持人（签名）", "记录人（签名）"):
         assert line in flat
     assert screenshot(pdf, "hearing_record").stat().st_size > 1000
+
+
+def test_the_investigation_form_records_the_showing_and_the_person_questioned(case, officers):
+    from django.test import Client
+
+    from sanxiang.testing.auth import sign_in
+
+    client = Client()
+    sign_in(client, officers[0])
+    start = timezone.localtime(timezone.now() - datetime.timedelta(hours=2))
+    form = {
+        "kind": "inquiry",
+        "content_text": "问：是否开展了培训？答：没有。",
+        "officers": [o.pk for o in officers],
+        "started_at": f"{start:%Y-%m-%dT%H:%M}",
+        "ended_at": f"{start + datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}",
+        "location": "矿调度室",
+        "questioned_name": "王某",
+        "questioned_recusal": "不申请回避。",
+    }
+    url = f"/cases/{case.pk}/do/investigate/"
+    refused = client.post(url, form)
+    assert refused.status_code == 400
+    assert "未登记执法人员出示执法证件" in refused.content.decode()
+    assert not CaseAct.objects.filter(case=case).exists()
+    assert client.post(url, {**form, "identity_shown": "on"}).status_code == 302
+    act = CaseAct.objects.get(case=case)
+    assert act.questioned["name"] == "王某"
+    assert [(s.officer, s.shown_to) for s in showing_rules.showings_of(act)] == [
+        (o, "王某") for o in officers
+    ]
