@@ -17,6 +17,7 @@ from sanxiang.api.schemas import InputSchema
 from sanxiang.catalog.major import PartyKind
 from sanxiang.core.confidentiality import Confidentiality
 from sanxiang.core.validation import expect_status
+from sanxiang.inspections.api import ShowingIn, showings_in
 from sanxiang.inspections.models import Finding
 from sanxiang.org.models import Staff
 from sanxiang.registry.models import Person
@@ -140,6 +141,20 @@ class CaseConfidentialityIn(InputSchema):
     reason: str = Field(min_length=1, max_length=300)
 
 
+class QuestionedIn(InputSchema):
+    """询问笔录: the person questioned and his answer to the recusal question (ADR 0211)."""
+
+    name: str = Field(max_length=50)
+    gender: str = Field("", max_length=10)
+    age: str = Field("", max_length=10)
+    id_number: str = Field("", max_length=30)
+    work: str = Field("", max_length=200)
+    address: str = Field("", max_length=200)
+    phone: str = Field("", max_length=30)
+    relation: str = Field("", max_length=100)
+    recusal: str = Field(max_length=200)
+
+
 class InvestigationIn(InputSchema):
     kind: ActKind
     content_text: str = Field(max_length=20000)
@@ -150,6 +165,10 @@ class InvestigationIn(InputSchema):
     items: list[ItemIn] = Field(
         [], max_length=50, description="先行登记保存、抽样取证：物品（样品）清单（必填）"
     )
+    showings: list[ShowingIn] | None = Field(None, max_length=20)
+    identity_shown: bool = False
+    shown_to: str = Field("", max_length=200)
+    questioned: QuestionedIn | None = None
 
 
 class EmergencyIn(InputSchema):
@@ -414,6 +433,7 @@ def investigate(request, case_id: int, payload: InvestigationIn):
     case = _case(request, case_id)
     data = payload.dict()
     officers = _staff(request, data.pop("officer_ids"), "officer_ids")
+    data["showings"] = showings_in(officers, data.pop("showings"))
     return Status(
         201,
         services.case_investigation_record(

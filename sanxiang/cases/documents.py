@@ -248,7 +248,14 @@ def hearing_record(case: Case, held_on, host, summary: str) -> dict[str, Any]:
                 "value": paperwork.officer_line(case.officers.all(), held_on),
             },
         ],
+        "notice": _(
+            "听证主持人宣布听证纪律，核对当事人及其代理人的身份，宣布案由，告知当事人在听证中"
+            "享有陈述、申辩和质证的权利；告知当事人认为主持人、记录人与本案有直接利害关系的，"
+            "有权申请回避。"
+        ),
         "sections": [{"heading": _("听证记录"), "paragraphs": summary.splitlines()}],
+        "closing": _("以上笔录已经当事人阅读（或者向当事人宣读），与听证情况一致。"),
+        "page_signature": _("当事人签名："),
         "signatures": [_("当事人（签名）"), _("听证主持人（签名）"), _("记录人（签名）")],
     }
 
@@ -471,7 +478,21 @@ def _execution_text(case: Case) -> str:
 
 
 @in_legal_language
-def act_document(case: Case, kind: str, *, content: str, officers, location, start, end):
+def act_document(case: Case, act: CaseAct, *, officers, showings=None) -> dict[str, Any]:
+    """The record or notice of an investigation act, with the officers' showing of their
+    certificates as recorded (GS-MID-1, ADR 0210). Inquiries and surveys have their own
+    formats (``record_documents``)."""
+    from sanxiang.inspections import showings as showing_rules
+
+    from . import record_documents
+
+    if showings is None:
+        showings = showing_rules.showings_of(act)
+    if act.kind == ActKind.INQUIRY:
+        return record_documents.inquiry_record(case, act, officers=officers, showings=showings)
+    if act.kind == ActKind.SURVEY:
+        return record_documents.survey_record(case, act, officers=officers, showings=showings)
+    start, end = act.started_at, act.ended_at
     return {
         "party": party(case),
         "table": [
@@ -481,14 +502,16 @@ def act_document(case: Case, kind: str, *, content: str, officers, location, sta
                 "value": f"{timezone.localtime(start):%Y-%m-%d %H:%M} 至 "
                 f"{timezone.localtime(end):%Y-%m-%d %H:%M}",
             },
-            {"label": _("地点"), "value": location or "—"},
+            {"label": _("地点"), "value": act.location or "—"},
             {"label": _("执法人员"), "value": paperwork.officer_line(officers, start.date())},
             {
-                "label": _("告知事项"),
-                "value": _("执法人员已出示执法证件、表明身份，说明依据和理由。"),
+                "label": _("出示证件"),
+                "value": "；".join(showing_rules.showing_lines(showings)),
             },
         ],
-        "sections": [{"heading": str(ActKind(kind).label), "paragraphs": content.splitlines()}],
+        "sections": [
+            {"heading": str(ActKind(act.kind).label), "paragraphs": act.content.splitlines()}
+        ],
         "signatures": [_("当事人或被询问人（签名）"), _("执法人员（签名）")],
     }
 

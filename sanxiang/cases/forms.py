@@ -114,11 +114,49 @@ class InvestigateForm(forms.Form):
             "先行登记保存、抽样取证必填：每行一项，依次写名称｜规格型号｜数量｜地点，用“｜”分隔。"
         ),
     )
+    identity_shown = forms.BooleanField(
+        label=_("到场执法人员均已在开始时出示执法证件、表明身份，并说明依据和理由"),
+        required=False,
+    )
+    shown_to = forms.CharField(
+        label=_("向谁出示"),
+        max_length=200,
+        required=False,
+        help_text=_("不填写的，询问时为被询问人，其他情形为当事人。"),
+    )
+    questioned_name = forms.CharField(label=_("被询问人姓名"), max_length=50, required=False)
+    questioned_gender = forms.CharField(label=_("被询问人性别"), max_length=10, required=False)
+    questioned_age = forms.CharField(label=_("被询问人年龄"), max_length=10, required=False)
+    questioned_id_number = forms.CharField(
+        label=_("被询问人身份证件号码"), max_length=30, required=False
+    )
+    questioned_work = forms.CharField(
+        label=_("被询问人工作单位及职务"), max_length=200, required=False
+    )
+    questioned_address = forms.CharField(label=_("被询问人住址"), max_length=200, required=False)
+    questioned_phone = forms.CharField(label=_("被询问人联系电话"), max_length=30, required=False)
+    questioned_relation = forms.CharField(label=_("与本案关系"), max_length=100, required=False)
+    questioned_recusal = forms.CharField(
+        label=_("被询问人对是否申请回避的回答"),
+        max_length=200,
+        required=False,
+        help_text=_("仅询问时填写被询问人的个人信息和回答。"),
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officers"].queryset = _team(case)
         self.fields["officers"].initial = list(case.officers.values_list("pk", flat=True))
+
+
+def _investigate(*, actor, case, **data):
+    """The form's flat 被询问人 fields → the service's ``questioned`` block (ADR 0211)."""
+    questioned = {
+        key.removeprefix("questioned_"): data.pop(key)
+        for key in list(data)
+        if key.startswith("questioned_")
+    }
+    return services.case_investigation_record(actor=actor, case=case, questioned=questioned, **data)
 
 
 class EmergencyForm(forms.Form):
@@ -322,7 +360,7 @@ def _payment(*, actor, case, **data):
 STEPS: dict[str, Step] = {
     "approve_filing": Step(OpinionForm, services.case_filing_approve),
     "refuse_filing": Step(ReasonForm, services.case_filing_refuse),
-    "investigate": Step(InvestigateForm, services.case_investigation_record, True),
+    "investigate": Step(InvestigateForm, _investigate, True),
     "emergency_measure": Step(EmergencyForm, services.emergency_measure_execute, True),
     "submit_report": Step(ReportForm, services.case_report_submit, True),
     "approve_report": Step(OpinionForm, services.case_report_approve),

@@ -309,6 +309,9 @@ class CaseAct(models.Model):
     )
     content = models.TextField(_("内容"))
     location = models.CharField(_("地点"), max_length=200, blank=True)
+    # 询问笔录: the person questioned (name, gender, ID number, work, address, phone) and his
+    # answer to the recusal question, as printed in the record's identity block (ADR 0211)
+    questioned = models.JSONField(_("被询问人"), default=dict, blank=True)
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"))
     officers = models.ManyToManyField(User, verbose_name=_("执法人员"), related_name="+")

@@ -25,6 +25,7 @@ from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import in_scope, is_superuser, require_role, require_scope
 from sanxiang.core.validation import clean_and_save
 from sanxiang.inspections import paperwork, rules
+from sanxiang.inspections import showings as showing_rules
 from sanxiang.inspections.models import Finding, Inspection
 from sanxiang.inspections.services import ONSITE_MEASURE_BASIS, check_citations
 from sanxiang.inspections.workflow import InspectionStatus
@@ -35,6 +36,7 @@ from sanxiang.registry.models import Person
 
 from . import deadlines, gate, item_lists, recordings
 from . import documents as content
+from . import inquiry as inquiry_rules
 from . import notice_documents as notices
 from .models import (
     HEARING_KINDS,
@@ -282,13 +284,22 @@ def case_investigation_record(
     started_at: datetime.datetime,
     ended_at: datetime.datetime,
     location: str = "",
+    showings: list[dict[str, Any]] | None = None,
+    identity_shown: bool = False,
+    shown_to: str = "",
+    questioned: dict[str, Any] | None = None,
     items: Any = None,
 ) -> CaseAct:
     """An inquiry, survey, evidence preservation or sampling, with its record or notice.
 
-    GS-MID-1: ≥ 2 officers with certificates valid that day. JL-AV-2: evidence preservation and
-    sampling are refused unless recordings linked to the case cover them. A preservation or a
-    sampling names its ``items`` (ADR 0215): the notice prints them as the format's list.
+    GS-MID-1: ≥ 2 officers with certificates valid that day, each showing his certificate —
+    ``showings`` as {officer, shown_at, shown_to}, or ``identity_shown`` (the form's box: every
+    officer at the start, to ``shown_to``, by default the person questioned or the party);
+    without a recorded showing the act is refused (ADR 0210). An inquiry names the person
+    questioned and his answer to the recusal question (``questioned``, ADR 0211). JL-AV-2:
+    evidence preservation and sampling are refused unless recordings linked to the case
+    cover them. A preservation or a sampling names its ``items`` (ADR 0215): the notice prints
+    them as the format's list.
     """
     case, _step = begin(actor, case, "investigate")
     errors: dict[str, list[str]] = {}
@@ -301,11 +312,32 @@ def case_investigation_record(
             _add(errors, "officers", problem)
     if not _text(content_text):
         _add(errors, "content_text", _("请填写笔录或通知书的内容。"))
+    questioned = inquiry_rules.questioned_clean(kind, questioned, errors)
+    drafts = []
+    if start:
+        if showings is None and identity_shown:
+            to = _text(shown_to) or questioned.get("name") or content.party_name(case)
+            showings = showing_rules.showings_for_all(officers, shown_at=start, shown_to=to)
+        drafts = showing_rules.showings_check(
+            showings, officers=officers, start=start, end=end, errors=errors
+        )
     listed = item_lists.collect(errors, items) if kind in ITEM_KINDS else None
     _raise_if(errors)
     if kind in ACT_STAGES:
         recordings.require_stage_recordings(case=case, stage=ACT_STAGES[kind], start=start, end=end)
-    document = paperwork.issue_document(
+    act = CaseAct(
+        case=case,
+        kind=kind,
+        content=_text(content_text),
+        location=_text(location),
+        questioned=questioned,
+        started_at=start,
+        ended_at=end,
+        created_by=actor,
+    )
+    # printed from the showings as they are stored with the act, in this transaction
+    rows = showing_rules.showing_rows(drafts, agency=case.agency, act=kind, actor=actor)
+    act.document = paperwork.issue_document(
         actor=actor,
         agency=case.agency,
         type_code=ACT_DOCUMENTS[kind],
@@ -320,29 +352,13 @@ def case_investigation_record(
             end=end,
         )
         if listed
-        else content.act_document(
-            case,
-            kind,
-            content=_text(content_text),
-            officers=officers,
-            location=_text(location),
-            start=start,
-            end=end,
-        ),
+        else content.act_document(case, act, officers=officers, showings=rows),
         subject=case,
     )
-    act = CaseAct(
-        case=case,
-        kind=kind,
-        content=_text(content_text),
-        location=_text(location),
-        started_at=start,
-        ended_at=end,
-        document=document,
-        created_by=actor,
-    )
+    document = act.document
     clean_and_save(act)
     act.officers.set(officers)
+    showing_rules.showings_record(actor=actor, subject=act, rows=rows)
     ledger_append(
         actor=actor,
         action="case.investigate",

@@ -395,12 +395,30 @@ class InspectionOut(Schema):
         return obj.record_document.number.text if obj.record_document_id else None
 
 
+class ShowingIn(InputSchema):
+    """GS-MID-1 (ADR 0210): one officer showed his certificate, when and to whom."""
+
+    officer_id: int
+    shown_at: datetime.datetime
+    shown_to: str = Field(max_length=200)
+
+
+def showings_in(officers: list[Staff], items: list[dict] | None) -> list[dict] | None:
+    """The showings as the services take them; an officer not among those present stays
+    ``None`` and the service refuses it with a field error."""
+    if items is None:
+        return None
+    by_id = {o.pk: o for o in officers}
+    return [{**item, "officer": by_id.get(item.pop("officer_id"))} for item in items]
+
+
 class OpenIn(InputSchema):
     officer_ids: list[int] = Field(max_length=20)
     inspected_on: datetime.date
     location: str = Field(max_length=200)
-    identity_shown: bool
+    identity_shown: bool = False
     party_present: str = Field("", max_length=200)
+    showings: list[ShowingIn] | None = Field(None, max_length=20)
 
 
 class FindingOut(Schema):
@@ -469,6 +487,7 @@ def open_inspection(request, plan_id: int, payload: OpenIn):
     plan = get_object_or_404(selectors.plan_list(user=request.user), pk=plan_id)
     data = payload.dict()
     officers = _staff(request, data.pop("officer_ids"), "officer_ids")
+    data["showings"] = showings_in(officers, data.pop("showings"))
     return Status(
         201, services.inspection_open(actor=request.user, plan=plan, officers=officers, **data)
     )

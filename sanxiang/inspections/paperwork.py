@@ -54,9 +54,9 @@ TEMPLATES = {
     "preservation_decision": PDF + "preservation_decision.html",
     "sampling_notice": PDF + "sampling_notice.html",
     "service_receipt": PDF + "service_receipt.html",
-    "inquiry_record": PDF + "record.html",
-    "survey_record": PDF + "record.html",
-    "hearing_record": PDF + "record.html",
+    "inquiry_record": PDF + "inquiry_record.html",
+    "survey_record": PDF + "survey_record.html",
+    "hearing_record": PDF + "hearing_record.html",
     "supervision_advice": PDF + "letter.html",
     "management_opinion": PDF + "letter.html",
 }

@@ -43,6 +43,7 @@ from sanxiang.registry.models import CoalMine, MineStatus
 
 from . import draw as draw_algorithm
 from . import paperwork, rules
+from . import showings as showing_rules
 from .models import (
     DECLARABLE_RELATIONS,
     ConflictDeclaration,
@@ -56,6 +57,7 @@ from .models import (
     OnsiteMeasureKind,
     RandomDraw,
     RelationKind,
+    ShowingAct,
     Verification,
 )
 from .signals import inspection_closed, inspection_closing, onsite_measure_taken
@@ -864,9 +866,14 @@ def inspection_open(
     identity_shown: bool,
     party_present: str = "",
     started_at: datetime.datetime | None = None,
+    showings: list[dict[str, Any]] | None = None,
 ) -> Inspection:
     """Open the on-site inspection record: only on an approved plan that precedes it in the
-    ledger (JL-TXT-3a), with ≥ 2 officers whose certificates are valid that day (GS-MID-1)."""
+    ledger (JL-TXT-3a), with ≥ 2 officers whose certificates are valid that day (GS-MID-1).
+
+    GS-MID-1 (ADR 0210): each officer's showing of his certificate is recorded — ``showings``
+    as {officer, shown_at, shown_to}, or, when the form's box ``identity_shown`` is ticked
+    without details, every officer at the start to the mine's people present."""
     _require_team(actor, plan.agency, plan.officers.values_list("pk", flat=True), _("开始现场检查"))
     plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
     errors = _errors()
@@ -900,7 +907,9 @@ def inspection_open(
             _add(errors, "inspected_on", _("检查日期不能晚于今天。"))
         for problem in rules.officers_present_problems(officers, inspected_on):
             _add(errors, "officers", problem)
-    if not identity_shown:
+    started_at = started_at or timezone.now()
+    drafts = []
+    if not identity_shown and not showings:
         _add(
             errors,
             "identity_shown",
@@ -908,11 +917,17 @@ def inspection_open(
                 "检查时须出示执法证、表明身份、说明检查依据和理由，并在记录中确认（《实施办法》三（二）1）。"
             ),
         )
+    elif inspected_on is not None:
+        if showings is None:
+            to = _text(party_present) or str(plan.mine)
+            showings = showing_rules.showings_for_all(officers, shown_at=started_at, shown_to=to)
+        drafts = showing_rules.showings_check(
+            showings, officers=officers, start=started_at, errors=errors
+        )
     if not (
         is_superuser(actor) or actor.has_role(Role.HEAD) or actor.pk in {o.pk for o in officers}
     ):
         _add(errors, "officers", _("开始检查的执法人员本人应在到场人员中。"))
-    started_at = started_at or timezone.now()
     inspection = Inspection(
         plan=plan,
         agency=plan.agency,
@@ -921,11 +936,18 @@ def inspection_open(
         started_at=started_at,
         location=_text(location),
         party_present=_text(party_present),
-        identity_shown=bool(identity_shown),
+        identity_shown=bool(drafts),
         opened_by=actor,
     )
     clean_and_save(inspection, extra_errors=errors)
     inspection.officers.set(officers)
+    showing_rules.showings_record(
+        actor=actor,
+        subject=inspection,
+        rows=showing_rules.showing_rows(
+            drafts, agency=plan.agency, act=ShowingAct.INSPECTION, actor=actor
+        ),
+    )
     approval = plan_approval_entry(plan)
     ledger_append(
         actor=actor,
@@ -1149,8 +1171,12 @@ def _record_document_content(
     findings: list[Finding],
     measures: list[OnsiteMeasure],
     officers: list[Staff],
+    showings: list | None = None,
 ) -> dict[str, Any]:
-    """The 现场检查记录: officers, items, what was found and the measures taken."""
+    """The 现场检查记录: officers, the showing of their certificates as recorded (GS-MID-1),
+    items, what was found and the measures taken."""
+    if showings is None:
+        showings = showing_rules.showings_of(inspection)
     return {
         "party": paperwork.party_lines(mine=inspection.mine),
         "table": [
@@ -1165,10 +1191,7 @@ def _record_document_content(
                 "value": paperwork.officer_line(officers, inspection.inspected_on),
             },
             {"label": _("煤矿陪同人员"), "value": inspection.party_present or "—"},
-            {
-                "label": _("告知事项"),
-                "value": _("检查人员已出示执法证件、表明身份，说明检查依据和理由。"),
-            },
+            {"label": _("出示证件"), "value": "\n".join(showing_rules.showing_lines(showings))},
             {
                 "label": _("检查事项"),
                 "value": "；".join(i["name"] for i in inspection.plan.items),
@@ -1194,6 +1217,7 @@ def _record_document_content(
                 or [_("无。")],
             },
         ],
+        "page_signature": _("被检查单位负责人签名："),
         "signatures": [_("被检查单位负责人（签名）"), _("检查人员（签名）")],
     }
 
@@ -1216,6 +1240,13 @@ def inspection_complete(
         _add(errors, "summary", _("请写明检查情况。"))
     if ended_at < inspection.started_at:
         _add(errors, "ended_at", _("结束时间不能早于开始时间。"))
+    showings = showing_rules.showings_of(inspection)
+    if not showings:
+        _add(
+            errors,
+            "showings",
+            _("本次检查没有出示执法证件的记录，不能制作现场检查记录（《实施办法》三（二）1）。"),
+        )
     _raise_if(errors)
     inspection.summary = _text(summary)
     inspection.ended_at = ended_at
@@ -1226,7 +1257,7 @@ def inspection_complete(
         actor=actor,
         agency=inspection.agency,
         type_code="onsite_record",
-        content=_record_document_content(inspection, findings, measures, officers),
+        content=_record_document_content(inspection, findings, measures, officers, showings),
         subject=inspection,
     )
     inspection.status = InspectionStatus.COMPLETED

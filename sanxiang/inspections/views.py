@@ -31,6 +31,7 @@ from sanxiang.org.roles import Role
 from . import forms, paperwork, selectors, services
 from .draw import ALGORITHM
 from .models import DrawTask, Inspection
+from .showings import showings_of
 from .workflow import DRAW_TRANSITIONS, DrawStatus, InspectionStatus, PlanStatus
 
 SECTION = "inspections"
@@ -420,6 +421,7 @@ def inspection_detail(request, pk: int):
             "inspection": inspection,
             "plan": inspection.plan,
             "officers": inspection.officers.prefetch_related("certificates"),
+            "showings": showings_of(inspection),
             "findings": inspection.findings.all(),
             "measures": inspection.measures.select_related("finding", "document__number"),
             "documents": paperwork.documents_of(inspection.plan, inspection),

@@ -85,6 +85,7 @@ OWN_EVENTS: frozenset[str] = frozenset(
         "complaints.complaint",
         "inspections.finding",
         "inspections.onsitemeasure",
+        "inspections.certificateshowing",
         "inspections.safetyletter",
         "inspections.keymineflag",
         # cases

@@ -257,6 +257,17 @@ def inspection_plan(
     return plan
 
 
+# 询问笔录: the person questioned and his answer to the recusal question (ADR 0211)
+QUESTIONED = {
+    "name": "王某",
+    "gender": "男",
+    "age": "45",
+    "id_number": "110101198001010011",
+    "work": "某煤矿 安全副矿长",
+    "recusal": "不申请回避。",
+}
+
+
 def inspection(*, plan, officers: list[Staff] | None = None):
     from sanxiang.inspections import services as inspections
 

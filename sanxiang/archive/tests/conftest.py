@@ -79,6 +79,8 @@ def closed_case(team, officers, *, void_inquiry: bool = False, case=None):
         officers=officers,
         started_at=timezone.now() - timezone.timedelta(hours=2),
         ended_at=timezone.now() - timezone.timedelta(hours=1),
+        identity_shown=True,
+        questioned=factories.QUESTIONED,
         location="矿调度室",
     )
     if void_inquiry:
@@ -90,6 +92,8 @@ def closed_case(team, officers, *, void_inquiry: bool = False, case=None):
             officers=officers,
             started_at=timezone.now() - timezone.timedelta(minutes=50),
             ended_at=timezone.now() - timezone.timedelta(minutes=40),
+            identity_shown=True,
+            questioned=factories.QUESTIONED,
             location="矿调度室",
         )
         document_void(actor=head, document=act.document, reason="笔录记载有误，重新制作。")

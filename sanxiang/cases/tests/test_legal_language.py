@@ -125,6 +125,8 @@ def test_documents_issued_while_english_is_active_are_chinese(team, officers):
             officers=officers,
             started_at=now - timezone.timedelta(hours=2),
             ended_at=now - timezone.timedelta(hours=1),
+            identity_shown=True,
+            questioned=factories.QUESTIONED,
             location="矿调度室",
         )
         with pytest.raises(ValidationError) as refused:

@@ -209,6 +209,7 @@ def test_sampling_notice_lists_the_samples(case, team, officers, real_pdf):
         ended_at=end,
         location="3101工作面",
         content_text="抽取的样品送检测机构检验。",
+        identity_shown=True,
     )
     with pytest.raises(ValidationError) as error:
         services.case_investigation_record(**values, items="")

@@ -47,6 +47,8 @@ def test_full_penalty_case_leaves_a_complete_record(
             officers=officers,
             started_at=timezone.now() - timezone.timedelta(hours=2),
             ended_at=timezone.now() - timezone.timedelta(hours=1),
+            identity_shown=True,
+            questioned=factories.QUESTIONED,
             location="矿调度室",
         )
         case = factories.case_to_decision(case=case, officer=officer, head=head)

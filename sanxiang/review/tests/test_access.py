@@ -77,6 +77,8 @@ def test_whoever_filed_or_signed_an_act_is_refused_too(team, officers, province)
         officers=[team["officer"], witness],
         started_at=now - datetime.timedelta(minutes=30),
         ended_at=now,
+        identity_shown=True,
+        questioned=factories.QUESTIONED,
     )
     assert rules.conflict_reasons(witness, case) == ["参与本案调查取证或紧急措施"]
     assert rules.conflict_reasons(team["reviewer"], case) == []
