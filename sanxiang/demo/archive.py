@@ -22,6 +22,7 @@ the eastern sub-bureau's archive with:
 from __future__ import annotations
 
 import logging
+import time
 
 from django.core.exceptions import ValidationError
 
@@ -126,6 +127,7 @@ def load_demo_archive(*, province: Agency) -> list[ArchiveUnit]:
         return []
     custodian = _custodian(east)
     demo = Demo(east)
+    started = time.process_time()
     if len(demo.officers) >= 16 and len(demo.mines) >= 16:
         _closed_case(demo, demo.officers[12:14], demo.mines[14], "8000", "DEMO-0002")
         _closed_case(demo, demo.officers[14:16], demo.mines[15], "10000", "DEMO-0003")
@@ -138,6 +140,12 @@ def load_demo_archive(*, province: Agency) -> list[ArchiveUnit]:
         failing = _letter_and_voided_record(demo, demo.officers[15:17], demo.mines[13])
     _filed, refused = file_demo_units(province=province)
     assert {u.pk for u in refused} == ({failing.pk} if failing else set()), refused
+    log.info(
+        "demo archive: %d units filed, %d refused, %.1f s CPU",
+        len(_filed),
+        len(refused),
+        time.process_time() - started,
+    )
     return list(ArchiveUnit.objects.filter(agency=east).order_by("pk"))
 
 
