@@ -201,7 +201,7 @@ def _check_units(actor: Staff, units: Sequence[ArchiveUnit]) -> None:
     for unit in units:
         with transaction.atomic():
             run = _run_check(unit, trigger=CheckTrigger.EXPORT, actor=actor)
-        if run is not None and not run.passed:
+        if not run.passed:
             runs.append(run)
             label = unit.archival_code or unit.title
             reasons += [f"{label}：{text}" for text in failures(run.report)] or [label]

@@ -7,10 +7,9 @@ function each, so the rest of the workflow does not depend on how they are built
 * ``_render(spec)`` — the volume (``sanxiang.archive.volume.render_volume``): cover, 卷内目录
   with real page numbers, 备考表; stored write-once and ledgered with the unit;
 * ``_run_check(unit, …)`` — the four-property check (``sanxiang.archive.checks.run_checks``);
-  every run is stored (``CheckRun``) and ledgered, and a failed one blocks submission.
-
-When either module is not installed the step is skipped (and the unit says so): the lead wires
-them when they are merged.
+  every run is stored (``CheckRun``) and ledgered. It runs at submission and again at the
+  head's approval (ADR 0230): a failed run blocks either step, so nothing that broke in
+  between (a document voided, an original changed) is filed.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from sanxiang.org.models import Staff
 
 from . import retention
 from .assembly import file_digests
+from .checks import run_checks
 from .models import ArchiveUnit, CheckRun, CheckTrigger
 from .spec import LedgerRef, StoredFile
 from .specs import open_stored, unit_spec
@@ -146,18 +146,14 @@ def failures(report: dict) -> list[str]:
     return [text for ok, text in findings(report) if not ok]
 
 
-def _run_check(unit: ArchiveUnit, *, trigger: str, actor: Staff | None) -> CheckRun | None:
-    """Run the four-property check on ``unit``, store and ledger the run; None when the check
-    is not installed."""
-    module = _optional("sanxiang.archive.checks")
-    if module is None:
-        return None
+def _run_check(unit: ArchiveUnit, *, trigger: str, actor: Staff | None) -> CheckRun:
+    """Run the four-property check on ``unit``, store and ledger the run."""
     pages = {
         seq: (first, last)
         for seq, first, last in unit.items.values_list("seq", "page_from", "page_to")
         if first is not None
     }
-    report = module.run_checks(
+    report = run_checks(
         unit_spec(unit), volume_file(unit), open_stored, when=trigger, pages=pages or None
     )
     run = CheckRun.objects.create(
@@ -197,20 +193,29 @@ def _begin(actor: Staff, unit: ArchiveUnit, action: str, roles: frozenset[str], 
     return unit, transition
 
 
+def _refusal(run: CheckRun, doing: str) -> ValidationError:
+    """The error of a step a failed check blocks: each failure of the report, in words."""
+    reasons = failures(run.report) or [_("详见检测报告。")]
+    return ValidationError(
+        {
+            "check": [
+                _("四性检测未通过，不能%(doing)s：") % {"doing": doing} + "；".join(reasons[:10])
+            ]
+        }
+    )
+
+
 def unit_submit(*, actor: Staff, unit: ArchiveUnit) -> ArchiveUnit:
     """The custodian submits a draft unit for filing (提交归档). The volume is rendered and the
     four-property check runs first; a failed check is stored and ledgered, and the unit stays
     where it was — the error names each failure."""
-    blocked: CheckRun | None = None
     with transaction.atomic():
         unit, transition = _begin(actor, unit, "submit", CUSTODIANS, _("提交归档"))
         if not unit.items.exists():
             raise ValidationError({"items": [_("案卷中没有文件，不能提交归档。")]})
         _store_volume(unit, actor)
         run = _run_check(unit, trigger=CheckTrigger.FILING, actor=actor)
-        if run is not None and not run.passed:
-            blocked = run
-        else:
+        if run.passed:
             unit.status = transition.target
             unit.status_reason = ""
             unit.submitted_by, unit.submitted_at = actor, timezone.now()
@@ -219,20 +224,30 @@ def unit_submit(*, actor: Staff, unit: ArchiveUnit) -> ArchiveUnit:
                 actor=actor,
                 action="archive.submit",
                 obj=unit,
-                details={"check": run.pk if run else None, **file_digests(unit)},
+                details={"check": run.pk, **file_digests(unit)},
             )
             return unit
-    reasons = failures(blocked.report) or [_("详见检测报告。")]
-    raise ValidationError(
-        {"check": [_("四性检测未通过，不能提交归档：") + "；".join(reasons[:10])]}
-    )
+    # Outside the transaction: the failed run and its ledger entry stay recorded.
+    raise _refusal(run, _("提交归档"))
 
 
-@transaction.atomic
 def unit_approve(*, actor: Staff, unit: ArchiveUnit, opinion: str = "") -> ArchiveUnit:
-    """JL-ARC-3: the head approves filing (批准归档). The retention rule in force today decides
-    the period; the 档号 is taken now, gapless; retention runs from 1 January next year."""
-    unit, transition = _begin(actor, unit, "file", HEADS, _("批准归档"))
+    """JL-ARC-3: the head approves filing (批准归档). The four-property check runs again first
+    (ADR 0230): whatever broke since submission — a document voided, an original changed —
+    refuses the approval with the report, the run stays recorded, the unit stays submitted
+    (the head returns it for re-assembly) and no 档号 is taken."""
+    with transaction.atomic():
+        unit, _transition = _begin(actor, unit, "file", HEADS, _("批准归档"))
+        run = _run_check(unit, trigger=CheckTrigger.FILING, actor=actor)
+        if run.passed:
+            return _file(actor, unit, opinion, run)
+    raise _refusal(run, _("批准归档"))
+
+
+def _file(actor: Staff, unit: ArchiveUnit, opinion: str, run: CheckRun) -> ArchiveUnit:
+    """Approval once the check passed: the retention rule in force today decides the period;
+    the 档号 is taken now, gapless; retention runs from 1 January next year."""
+    transition = transition_for(unit.status, "file")
     today = timezone.localdate()
     kinds, fine = ([], 0)
     if unit.case_id:
@@ -268,6 +283,7 @@ def unit_approve(*, actor: Staff, unit: ArchiveUnit, opinion: str = "") -> Archi
             "retention_due": unit.retention_due,
             "schedule_version": governing.version.pk,
             "opinion": (opinion or "").strip()[:200],
+            "check": run.pk,
             **file_digests(unit),
         },
     )

@@ -59,10 +59,9 @@ def fixity_run(limit: int | None = None) -> list[CheckRun]:
             except Exception:  # one unreadable unit must not stop the batch; it is logged
                 logger.exception("periodic check of archive unit %s failed to run", unit.pk)
                 continue
-            if run is not None:
-                runs.append(run)
-                if not run.passed:
-                    logger.warning("periodic check of archive unit %s failed", unit.pk)
+            runs.append(run)
+            if not run.passed:
+                logger.warning("periodic check of archive unit %s failed", unit.pk)
     return runs
 
 

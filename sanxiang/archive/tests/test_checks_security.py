@@ -55,9 +55,8 @@ def dated_database(directory: Path, built: datetime.datetime) -> Path:
 
 def test_a_file_carrying_the_eicar_string_is_flagged_in_one_batch_scan(province, monkeypatch):
     unit = build_unit(province, monkeypatch)
-    carrier = issue(
-        unit["officer"], "询问笔录", "询", pdf=EICAR.encode("ascii"), monkeypatch=monkeypatch
-    )
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Note (" + EICAR.encode("ascii") + b") >>\nendobj\n%%EOF\n"
+    carrier = issue(unit["officer"], "询问笔录", "询", pdf=pdf, monkeypatch=monkeypatch)
     items = [*unit["items"], document_item(5, Stage.INVESTIGATION, carrier)]
     starts = []
     real_run = subprocess.run
@@ -74,7 +73,7 @@ def test_a_file_carrying_the_eicar_string_is_flagged_in_one_batch_scan(province,
     [virus] = failed(report, "security")
     assert virus.item == f"第5件 询问笔录（{carrier.number.text}）"
     assert virus.code == "virus"
-    assert virus.message == "发现病毒或恶意代码：Sanxiang.Test.EICAR-HDB.UNOFFICIAL"
+    assert virus.message == "发现病毒或恶意代码：Sanxiang.Test.EICAR-NDB.UNOFFICIAL"
     scans = [args for args in starts if any(a.startswith("--file-list=") for a in args)]
     assert len(scans) == 1  # six files, one clamscan start (plus one --version)
     assert len([a for a in starts if a not in scans]) == 1
@@ -89,8 +88,23 @@ def test_production_settings_refuse_the_test_database(province, monkeypatch, set
     [finding] = failed(report, "security")
     assert finding.item == "病毒特征库"
     assert finding.message.startswith(
-        "只有测试特征库（test.hdb），没有带版本和日期的正式病毒特征库"
+        "只有测试特征库（test.hdb、test.ndb），没有带版本和日期的正式病毒特征库"
     )
+
+
+def test_the_test_database_catches_the_bare_file_and_the_string_inside_a_file(tmp_path):
+    """The shipped test database: ``test.hdb`` (MD5 of the bare 68-byte file) and ``test.ndb``
+    (the EICAR string anywhere in a file's body, e.g. inside a PDF). Nothing else."""
+    bare, inside, clean = tmp_path / "eicar.com", tmp_path / "carrier.pdf", tmp_path / "ok.pdf"
+    bare.write_bytes(EICAR.encode("ascii"))
+    inside.write_bytes(b"%PDF-1.4\n% note: " + EICAR.encode("ascii") + b" end\n%%EOF\n")
+    clean.write_bytes(b"%PDF-1.4\n% EICAR is mentioned, not carried\n%%EOF\n")
+    paths = [str(bare), str(inside), str(clean)]
+    result = security.scan_clamscan(paths, str(django_settings.SANXIANG_CLAMAV_DB_DIR))
+    assert not result.failure
+    assert result.found[str(bare)].startswith("Sanxiang.Test.EICAR-")
+    assert result.found[str(inside)] == "Sanxiang.Test.EICAR-NDB.UNOFFICIAL"
+    assert not result.found.get(str(clean))
 
 
 @pytest.mark.parametrize(("age_days", "passes"), [(7, True), (9, False)])

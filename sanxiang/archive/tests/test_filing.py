@@ -166,7 +166,7 @@ def test_a_failed_check_blocks_submission_and_is_kept(team, monkeypatch):
         }
         return SimpleNamespace(passed=False, to_dict=lambda: report)
 
-    _fake_module(monkeypatch, "sanxiang.archive.checks", run_checks=run_checks)
+    monkeypatch.setattr(services, "run_checks", run_checks)
     (unit,) = _units(team, 1)
     with pytest.raises(ValidationError) as error:
         services.unit_submit(actor=team["custodian"], unit=unit)
@@ -210,7 +210,7 @@ def test_the_volume_is_stored_with_page_numbers(team, monkeypatch):
         return SimpleNamespace(passed=True, to_dict=lambda: {"passed": True})
 
     _fake_module(monkeypatch, "sanxiang.archive.volume", render_volume=render_volume)
-    _fake_module(monkeypatch, "sanxiang.archive.checks", run_checks=run_checks)
+    monkeypatch.setattr(services, "run_checks", run_checks)
     (unit,) = _units(team, 1)
     unit = services.unit_submit(actor=team["custodian"], unit=unit)
     pages = list(unit.items.order_by("seq").values_list("page_from", "page_to"))

@@ -47,7 +47,7 @@ def actions(publication: Publication) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_demo_results_are_released_through_the_pipeline_and_found_on_the_portal():
+def test_demo_results_are_released_through_the_pipeline_and_found_on_the_portal(tmp_path):
     call_command("demo_load", stdout=io.StringIO())
     today = timezone.localdate()
     released = list(
@@ -149,13 +149,15 @@ def test_demo_results_are_released_through_the_pipeline_and_found_on_the_portal(
     assert copy is not None and copy.content_type == "video/mp4"
     assert media.probe(blobstore.blob_local_path(copy.blob_path)).video_codec == "h264"
 
-    # The archive (issue 14): a closed case, an inspection and a letter filed with a 档号 after
+    # The archive (issue 14): three closed cases, an inspection and a letter filed with a 档号 after
     # a passed check, on the day they closed; one unit refused by the check, saying why.
-    units = {u.kind: u for u in ArchiveUnit.objects.filter(status=UnitStatus.FILED)}
-    assert set(units) == {"penalty", "inspection", "letter"}
-    for unit in units.values():
+    filed = list(ArchiveUnit.objects.filter(status=UnitStatus.FILED))
+    assert sorted(u.kind for u in filed) == ["inspection", "letter", *["penalty"] * 3]
+    units = {u.kind: u for u in filed}
+    for unit in filed:
         assert unit.archival_code and unit.filed_on == today and unit.volume_pages
-        assert unit.check_runs.get().passed
+        # checked at submission and again at approval (ADR 0230), both passed
+        assert [r.passed for r in unit.check_runs.all()] == [True, True]
     assert units["letter"].letter.type_code == "supervision_advice"
     refused = ArchiveUnit.objects.get(status=UnitStatus.DRAFT)
     (run,) = refused.check_runs.all()
@@ -164,6 +166,27 @@ def test_demo_results_are_released_through_the_pipeline_and_found_on_the_portal(
     sign_in(page, run.run_by)
     html = page.get(f"/archive/{refused.pk}/").content.decode()
     assert "该文书已作废，不能作为有效文件归档" in html and "现场检查记录" in html
+
+    # 一矿一档 on a demo mine (one whose closed case is filed): the staff page lists every
+    # record of the mine the database holds (the registry test's direct queries), and the
+    # mine's whole file exports as a bag that validates.
+    import tarfile
+
+    import bagit
+
+    from sanxiang.registry.tests.test_minefile import expected, listed, page_events
+
+    mine = units["penalty"].mine
+    east_head = Staff.objects.get(agency=units["penalty"].agency, username__startswith="head")
+    want = expected(mine)
+    assert {"case", "document", "recording", "archive_unit"} <= {k for k, _t, _i in want}
+    assert listed(page_events(sign_in(Client(), east_head), mine)) == want
+    exported = page.post(f"/archive/mines/{mine.pk}/export/")
+    assert exported.status_code == 200, exported.content.decode()[-2000:]
+    with tarfile.open(fileobj=io.BytesIO(b"".join(exported.streaming_content))) as tar:
+        tar.extractall(tmp_path, filter="data")
+        (top,) = {m.name.split("/")[0] for m in tar.getmembers()}
+    bagit.Bag(str(tmp_path / top)).validate()
 
     # Loading again changes nothing.
     counts = (Publication.objects.count(), LedgerEntry.objects.count())
