@@ -6,6 +6,7 @@ here so a client (and the officer behind it) reads the same Chinese messages as 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from sanxiang.core.stepup import StepUpRequired
 from sanxiang.core.text import CLEAN_TEXT_PATTERN, text_problem
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -106,7 +108,16 @@ def install(api: Any) -> None:
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):
-        return problem(request, api, 403, str(exc) or "没有权限。")
+        response = problem(request, api, 403, str(exc) or "没有权限。")
+        if isinstance(exc, StepUpRequired):
+            # Says where the code is given (ADR 0220): the step-up page, then retry in the
+            # same browser session; a bearer token can never carry these acts.
+            from django.urls import reverse
+
+            body = json.loads(response.content)
+            body.update(code="step_up_required", step_up_url=reverse("second_factor_step_up"))
+            response.content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return response
 
     @api.exception_handler(ObjectDoesNotExist)
     def _missing(request, exc):

@@ -11,6 +11,7 @@ coordinates, where the electronic seal is then stamped (ADR 0200).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,15 @@ def _seal_box(document) -> SealBox | None:
                 y2=(page.height - y) * PX_TO_PT,
             )
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def bears_seal(template_name: str) -> bool:
+    """Whether ``template_name`` has a seal mark — the agency seal is applied when it is issued
+    (ADR 0200). Known before typesetting, so issuance can ask for step-up first (ADR 0220); the
+    mark is unconditional in each template, so an empty context tells."""
+    html = render_to_string(template_name, {"content": {}})
+    return f'class="{SEAL_CLASS}"' in html
 
 
 @in_legal_language

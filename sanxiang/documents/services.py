@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from sanxiang.core.blobstore import blob_put
 from sanxiang.core.confidentiality import Confidentiality, state_secret_refusal, strictest
 from sanxiang.core.permissions import require_role, require_scope
-from sanxiang.core.stepup import step_up_record
+from sanxiang.core.stepup import (
+    StepUpRequired,
+    check_ledger_action,
+    second_factor_required,
+    step_up_record,
+    step_up_seconds,
+)
 from sanxiang.ledger.services import ledger_append, object_type_of
 from sanxiang.org.models import Agency, Staff
 from sanxiang.org.roles import Role
@@ -70,6 +76,7 @@ def document_issue(
         raise ValidationError({"confidentiality": [_("未知的密级。")]})
     if level == Confidentiality.STATE_SECRET:
         raise ValidationError({"confidentiality": [state_secret_refusal()]})
+    step_up_asked = _require_step_up_to_sign(actor, template)
     issued_on = timezone.localdate()
     if made_on_site_at is not None:
         if timezone.is_naive(made_on_site_at) or made_on_site_at > timezone.now():
@@ -92,7 +99,11 @@ def document_issue(
     signature = None
     if settings.SANXIANG_DOCUMENT_SIGNING and _is_pdf(pdf):
         pdf, signature = sign_pdf(
-            pdf, agency=agency, actor=actor, seal_box=seal_box, step_up=step_up_record()
+            pdf,
+            agency=agency,
+            actor=actor,
+            seal_box=seal_box,
+            step_up={**step_up_record(), "required": step_up_asked},
         )
     blob = blob_put(pdf)
     document = Document.objects.create(
@@ -124,6 +135,42 @@ def document_issue(
         },
     )
     return document
+
+
+def signing_needs_step_up(actor: Staff, template: str) -> bool:
+    """ADR 0220: whether issuing ``template`` as ``actor`` needs a fresh second factor.
+
+    Yes when the signature is a head's — his personal certificate, or the agency seal applied
+    at his act — and when anyone else applies the agency seal while his account carries a
+    second factor (the roles of ``SANXIANG_SECOND_FACTOR_ROLES``, or an officer who enrolled:
+    ADR 0071). An officer without an authenticator who issues a sealed notice on site is not
+    asked (no phones underground); his signature records that no factor was given.
+    """
+    if actor.has_role(Role.HEAD):
+        return True
+    return rendering.bears_seal(template) and second_factor_required(actor)
+
+
+def _require_step_up_to_sign(actor: Staff, template: str) -> bool:
+    """Ask for the step-up of ``document.sign`` (ADR 0071's list) before anything is numbered.
+
+    The check is the one ``ledger_append`` makes for listed actions: a web or API request whose
+    session gave no second factor within the window is refused — a bearer token never has one —
+    while commands and background tasks are not asked. Returns whether it was asked.
+    """
+    if not signing_needs_step_up(actor, template):
+        return False
+    try:
+        check_ledger_action("document.sign")
+    except StepUpRequired:
+        raise StepUpRequired(
+            _(
+                "签发加盖本单位电子印章或由负责人签名的文书，需要在%(minutes)d分钟内输入过"
+                "动态口令：请在网页上输入动态口令确认身份后再办理（接口令牌不能办理签发）。"
+            )
+            % {"minutes": step_up_seconds() // 60}
+        ) from None
+    return True
 
 
 def _refuse_withdrawn_certificate(actor: Staff) -> None:

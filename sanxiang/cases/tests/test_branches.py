@@ -256,7 +256,22 @@ def test_api_with_bearer_tokens_bad_input_is_4xx_never_500(case, team):
     assert missing.status_code == 422
     assert [e["field"] for e in missing.json()["errors"]] == ["handling"]
     assert "处理意见" in missing.json()["errors"][0]["message"]
-    done = post(step, {"action": "handle", "note": "予以退还。", "handling": ["予以退还"]}, head)
+    # The head's handling decision bears the agency seal: signing asks a fresh second factor,
+    # which a token never carries (ADR 0220) — refused in words, nothing written.
+    handled = {"action": "handle", "note": "予以退还。", "handling": ["予以退还"]}
+    refused = post(step, handled, head)
+    assert refused.status_code == 403 and "动态口令" in refused.json()["title"]
+    assert CaseBranch.objects.get().status == "preserved"
+    from sanxiang.testing.auth import sign_in
+
+    session = sign_in(Client(enforce_csrf_checks=True), team["head"])
+    session.get("/account/")
+    done = session.post(
+        step,
+        handled,
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=session.cookies["csrftoken"].value,
+    )
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "handled" and done.json()["document_number"]
     listed = client.get(base, headers={"Authorization": f"Bearer {officer}"})
