@@ -256,7 +256,19 @@ def test_api_with_bearer_tokens_bad_input_is_4xx_never_500(case, team):
     assert missing.status_code == 422
     assert [e["field"] for e in missing.json()["errors"]] == ["handling"]
     assert "处理意见" in missing.json()["errors"][0]["message"]
-    done = post(step, {"action": "handle", "note": "予以退还。", "handling": ["予以退还"]}, head)
+    payload = {"action": "handle", "note": "予以退还。", "handling": ["予以退还"]}
+    # A head's row is on the step-up list: a bearer token never carries it (ADR 0071).
+    assert post(step, payload, head).status_code == 403
+    from sanxiang.testing.auth import sign_in
+
+    session = sign_in(Client(enforce_csrf_checks=True), team["head"])
+    session.get("/account/")
+    done = session.post(
+        step,
+        payload,
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=session.cookies["csrftoken"].value,
+    )
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "handled" and done.json()["document_number"]
     listed = client.get(base, headers={"Authorization": f"Bearer {officer}"})
