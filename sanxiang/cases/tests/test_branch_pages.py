@@ -196,3 +196,22 @@ def test_case_extension_page(case, team):
     page = branch_page(head, branch)
     assert "办案期限已延长" in page and branch.due_on.isoformat() in page
     assert "启动办案期限延长" not in text(head.get(f"/cases/{case.pk}/"))  # once only
+
+
+def test_dashboard_reminds_of_a_sealing_term_ending_soon(case, team):
+    import datetime
+
+    head = browser(team["head"])
+    sealed_on = timezone.localdate() - datetime.timedelta(days=25)
+    data = {
+        "subject": "存在重大事故隐患的设备",
+        "basis": "《中华人民共和国安全生产法》第六十五条",
+        "started_on": sealed_on.isoformat(),
+        **items(("采煤机", "MG300", "1台", "3101工作面")),
+    }
+    assert submit(head, start_url(case, "sealing"), data).status_code == 302
+    branch = CaseBranch.objects.get()
+    dashboard = text(browser(team["officer"]).get("/"))
+    assert "查封（扣押）期限和先行登记保存处理期限提醒" in dashboard
+    assert f"/cases/{case.pk}/branches/{branch.pk}/" in dashboard
+    assert branch.due_on.isoformat() in dashboard
