@@ -121,6 +121,10 @@ def _record(actor: Staff, branch: CaseBranch, row, document=None, **details: Any
     branch.status = row.target
     if document is not None:
         branch.document = document
+        # Every document the branch issued, in order, for the branch page (the field keeps
+        # only the latest: a sealing's decision, extension and release are three).
+        numbers = [*branch.details.get("documents", []), document.number.text]
+        branch.details = {**branch.details, "documents": numbers}
     branch.save()
     ledger_append(
         actor=actor,
@@ -381,6 +385,53 @@ def case_limit_reminders(cases, *, today: datetime.date | None = None) -> list[d
         end = case_limit_end(case)
         if end is not None and (end - today).days <= rules.CASE_REMINDER_DAYS:
             out.append({"case": case, "ends_on": end, "days_left": (end - today).days})
+    return sorted(out, key=lambda r: r["days_left"])
+
+
+def startable_kinds(user: Staff, case: Case) -> list[str]:
+    """The branch kinds ``user`` may start on ``case`` now: the role of the kind's first row and
+    the case's state (the conditions ``_start_errors`` reports under ``case``); the service
+    still checks everything on submission."""
+    out = []
+    for kind in BranchKind.values:
+        row = branch_transition(kind, START, _first_action(kind))
+        if row is None or not may_take(user, case, row):
+            continue
+        if "case" not in _start_errors(case, kind, {}):
+            out.append(kind)
+    return out
+
+
+def next_rows(user: Staff, branch: CaseBranch) -> list:
+    """The rows ``user`` may take from the branch's state (the branch page's buttons)."""
+    from .branch_workflow import TABLES
+
+    return [
+        row
+        for row in TABLES.get(branch.kind, ())
+        if row.source == branch.status and may_take(user, branch.case, row)
+    ]
+
+
+REMINDER_DAYS = 7  # 工作台在查封（扣押）期限、先行登记保存处理期限届满前7日起提醒
+
+
+def branch_reminders(cases, *, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Running sealing terms and preservation handling limits of ``cases`` that end within
+    ``REMINDER_DAYS`` or have passed: the branch, its last day and the days left."""
+    today = today or timezone.localdate()
+    out = []
+    for case in cases:
+        for branch in case.branches.all():
+            if not branch.due_on or branch.status not in (
+                BranchStatus.PRESERVED,
+                BranchStatus.SEALED,
+                BranchStatus.EXTENDED,
+            ):
+                continue
+            left = (branch.due_on - today).days
+            if left <= REMINDER_DAYS:
+                out.append({"branch": branch, "ends_on": branch.due_on, "days_left": left})
     return sorted(out, key=lambda r: r["days_left"])
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_appeals
+from . import views, views_appeals, views_branches
 
 app_name = "cases"
 urlpatterns = [
@@ -31,6 +31,13 @@ urlpatterns = [
         "<int:pk>/transfers/<int:transfer_id>/transfer/",
         views_appeals.transfer_complete,
         name="transfer_complete",
+    ),
+    path("<int:pk>/branches/new/<slug:kind>/", views_branches.branch_start, name="branch_start"),
+    path("<int:pk>/branches/<int:branch_id>/", views_branches.branch_detail, name="branch"),
+    path(
+        "<int:pk>/branches/<int:branch_id>/do/<slug:action>/",
+        views_branches.branch_step,
+        name="branch_step",
     ),
     path("<int:pk>/decision-preview/", views.decision_preview, name="decision_preview"),
     path(

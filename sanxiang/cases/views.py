@@ -29,6 +29,8 @@ from sanxiang.review import selectors as review_selectors
 
 from . import documents as case_documents
 from . import gate, recordings, selectors, services
+from .branch_workflow import BranchKind
+from .branches import startable_kinds
 from .confidentiality import case_set_confidentiality
 from .forms import HIDDEN_BUTTONS, STEPS, FileCaseForm
 from .models import ProposalKind, ProposalStatus
@@ -155,6 +157,8 @@ def case_detail(request, pk: int):
             "findings": case.findings.select_related("inspection"),
             "officers": case.officers.prefetch_related("certificates"),
             "is_head": user.is_superuser or user.has_role(Role.HEAD),
+            "branches": case.branches.all(),
+            "startable": [(k, BranchKind(k).label) for k in startable_kinds(user, case)],
             **after_decision(user, case),
         },
     )

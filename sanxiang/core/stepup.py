@@ -56,6 +56,15 @@ STEP_UP_ACTIONS: frozenset[str] = frozenset(
         "case.impose_additional_fine",
         "case.apply_court",
         "case.close",
+        # cases: the head's rows of the procedure branches (ADR 0205)
+        "case.branch_preservation_handle",
+        "case.branch_sealing_seal",
+        "case.branch_sealing_extend",
+        "case.branch_sealing_release",
+        "case.branch_deferral_grant",
+        "case.branch_deferral_refuse",
+        "case.branch_recusal_decide",
+        "case.branch_extension_extend_limit",
         # inspections: approving enforcement plans and inspection plans
         "enforcement_plan.approve",
         "inspection_plan.approve",

@@ -7,7 +7,7 @@ from sanxiang.inspections import selectors as inspection_selectors
 from sanxiang.org.roles import Role
 
 from .. import selectors
-from ..branches import case_limit_reminders
+from ..branches import branch_reminders, case_limit_reminders
 from ..models import ProposalKind
 from ..next_step import next_step
 
@@ -43,4 +43,5 @@ def cases_dashboard(context):
         "overdue": [d for r in rows for d in r.deadlines if d.overdue],
         "follow_ups": list(inspection_selectors.follow_ups_due(user=user)[:5]),
         "limit_reminders": case_limit_reminders([r.case for r in rows])[:10],
+        "branch_reminders": branch_reminders([r.case for r in rows])[:10],
     }

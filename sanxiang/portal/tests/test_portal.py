@@ -134,9 +134,9 @@ def test_procedures_are_drawn_from_the_workflow_table(samples):
         assert str(status.label) in svg
     for label in ("提交法制审核", "审核通过", "负责人批准", "到生效日期公布", "退回修改"):
         assert label in svg
-    # Catalog publication, licensing, inspection, penalty, legal review and coercion
-    # (preservation and sealing, ADR 0205) have workflow tables: every guide has its chart.
-    assert html.count("<svg") == 6
+    # Catalog publication, licensing, inspection, penalty, legal review, coercion (preservation
+    # and sealing, ADR 0205) and the four other procedure branches: every guide has its chart.
+    assert html.count("<svg") == 10
     licensing = html[html.index("XK-001") :]
     assert "一次性告知补正" in licensing and "逾期未告知" in licensing
     coercion = html[html.index("QZ-001") :]
@@ -145,6 +145,22 @@ def test_procedures_are_drawn_from_the_workflow_table(samples):
     assert "重大执法决定法制审核程序" in review and "重大执法决定法制审核流程" in review
     assert "<svg" in review and "有异议（待集体讨论）" in review
     assert "流程图将在系统相应执法流程上线后" not in html  # every sample guide has its chart
+
+
+def test_every_procedure_branch_is_drawn_on_the_procedures_page(samples):
+    """Issue 18 item 4: each branch kind of a case (ADR 0205) appears on the public flowcharts,
+    every row of its transition table drawn in an SVG under a procedure guide."""
+    from sanxiang.cases.branch_workflow import TABLES, BranchKind
+
+    html = get("/public/procedures/")
+    charts = re.findall(r"<svg.*?</svg>", html, re.S)
+    for kind in BranchKind:
+        for row in TABLES[kind]:
+            assert any(str(row.label) in svg for svg in charts), (kind.label, row.label)
+            assert any(str(row.label) in svg and str(row.target.label) in svg for svg in charts)
+    for code in ("CF-002", "CF-003", "CF-004", "CF-005"):
+        assert code in html
+        assert "示例" in html[html.index(code) : html.index(code) + 400]
 
 
 def test_registering_a_workflow_table_adds_its_flowchart(samples, monkeypatch):
@@ -159,7 +175,7 @@ def test_registering_a_workflow_table_adds_its_flowchart(samples, monkeypatch):
         html = get("/public/procedures/")
     finally:
         procedures._chart.cache_clear()
-    assert html.count("<svg") == 6 and "已立案" in html and "结案" in html
+    assert html.count("<svg") == 10 and "已立案" in html and "结案" in html
 
 
 def test_certificate_check(province):
