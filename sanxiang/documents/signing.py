@@ -42,7 +42,13 @@ RESERVED_WITH_TIMESTAMP = 12288
 logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)
 
 
+@functools.lru_cache(maxsize=256)
 def _asn1_cert(cert) -> asn1_x509.Certificate:
+    """The asn1crypto form pyHanko wants, parsed once per certificate per process.
+
+    Keyed by the certificate itself (equal when its DER is equal): a re-issued certificate is
+    a new key, so nothing stale can be used. Treat the result as read-only.
+    """
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
@@ -105,16 +111,36 @@ class SignatureFacts:
         return details
 
 
+@functools.lru_cache(maxsize=64)
 def _signer(credential: pki.Credential):
+    """pyHanko's signer for ``credential``, built once per process and credential.
+
+    ``pki`` hands out the same ``Credential`` while the key and certificate files are
+    unchanged (cached by the certificate file's mtime), so a re-issued certificate gets a new
+    signer. Revocation is not decided here: the validation context is built for every
+    document from the CRL on disk (ADR 0200, Performance). pyHanko's ``SimpleSigner`` re-parses
+    its private key for every signature; this one keeps the parsed key.
+    """
     from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    key_der = credential.key.private_bytes(
+    key = credential.key
+
+    class LocalSigner(signers.SimpleSigner):
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            from cryptography.hazmat.primitives.asymmetric import ec
+            from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+            if not isinstance(key, ec.EllipticCurvePrivateKey):  # pragma: no cover - RSA: TSA only
+                return super().sign_raw(data, digest_algorithm)
+            return key.sign(data, ec.ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+
+    key_der = key.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    return signers.SimpleSigner(
+    return LocalSigner(
         signing_cert=_asn1_cert(credential.cert),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(pki.ca().cert)]),
@@ -126,7 +152,8 @@ def _timestamper(tsa_serial: int):
     """The in-process RFC 3161 time-stamping unit (pyHanko's local time-stamper).
 
     pyHanko's class re-parses its RSA key for every token (≈25 ms of key validation); ours
-    keeps the parsed key, which is all the subclass changes.
+    keeps the parsed key and the signing-certificate attribute, which is all the subclass
+    changes. Cached by the TSA certificate's serial: a new TSA certificate, a new unit.
     """
     from asn1crypto import cms
     from cryptography.hazmat.primitives import hashes
@@ -137,6 +164,10 @@ def _timestamper(tsa_serial: int):
     from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
     tsa = pki.tsa()
+    # The TSA's ESS signing-certificate attribute hashes its certificate: once, not per token.
+    signing_certificate = simple_cms_attribute(
+        "signing_certificate", general.as_signing_certificate(_asn1_cert(tsa.cert))
+    )
 
     class LocalTimeStamper(DummyTimeStamper):
         def _sign_tst_info(self, tst_info_data, md_algorithm, dt):
@@ -146,9 +177,7 @@ def _timestamper(tsa_serial: int):
                 [
                     simple_cms_attribute("content_type", "tst_info"),
                     simple_cms_attribute("signing_time", cms.Time({"utc_time": dt})),
-                    simple_cms_attribute(
-                        "signing_certificate", general.as_signing_certificate(self.tsa_cert)
-                    ),
+                    signing_certificate,
                     simple_cms_attribute("message_digest", md.finalize()),
                 ]
             )
@@ -218,7 +247,7 @@ def sign_pdf(
             ),
         )
         stamp_style = stamp.StaticStampStyle(
-            background=PdfImage(image), border_width=0, background_opacity=1
+            background=_fast_image(PdfImage)(image), border_width=0, background_opacity=1
         )
     pdf_signer = signers.PdfSigner(
         meta,
@@ -238,12 +267,57 @@ def sign_pdf(
         kind=kind,
         signer=credential.cert.subject.rfc4514_string(),
         certificate_serial=format(credential.cert.serial_number, "x"),
-        signature_sha256=_last_signature_digest(signed),
+        signature_sha256=_last_signature_digest(signed, start=len(pdf)),
         signed_at=now.isoformat(),
         timestamped=timestamped,
         step_up=step_up or {},
     )
     return signed, facts
+
+
+SEAL_IMAGE_ZLIB_LEVEL = 1
+
+
+@functools.cache
+def _fast_image(base):
+    """pyHanko's ``PdfImage``, but the seal's pixels are deflated at zlib level 1.
+
+    The seal is 480×480 RGBA: at zlib's default level its two planes (RGB, and alpha as the
+    /SMask) cost ≈ 20–30 ms a document, at level 1 ≈ 5–7 ms, for ≈ 14 KB more file. Same
+    pixels, same /FlateDecode, same image dictionary as ``pyhanko.pdf_utils.images.pil_image``.
+    """
+    import zlib
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+
+    def write(img, writer):
+        entries = {
+            pdf_name("/Type"): pdf_name("/XObject"),
+            pdf_name("/Subtype"): pdf_name("/Image"),
+            pdf_name("/Width"): generic.NumberObject(img.width),
+            pdf_name("/Height"): generic.NumberObject(img.height),
+            pdf_name("/BitsPerComponent"): generic.NumberObject(8),
+            pdf_name("/Filter"): pdf_name("/FlateDecode"),
+        }
+        if img.mode == "RGBA":
+            entries[pdf_name("/SMask")] = write(img.getchannel("A"), writer)
+            img = img.convert("RGB")
+        entries[pdf_name("/ColorSpace")] = pdf_name(
+            "/DeviceGray" if img.mode == "L" else "/DeviceRGB"
+        )
+        data = zlib.compress(img.tobytes(), SEAL_IMAGE_ZLIB_LEVEL)
+        return writer.add_object(generic.StreamObject(entries, encoded_data=data))
+
+    class FastImage(base):
+        @property
+        def image_ref(self):
+            ref = self._image_ref
+            if ref is None or ref.get_pdf_handler() is not self.writer:
+                self._image_ref = ref = write(self.image, self.writer)
+            return ref
+
+    return FastImage
 
 
 def _outside_event_loop(work):
@@ -261,12 +335,13 @@ def _outside_event_loop(work):
         return pool.submit(work).result()
 
 
-def _last_signature_digest(pdf: bytes) -> str:
+def _last_signature_digest(pdf: bytes, start: int = 0) -> str:
     """SHA-256 of the signature value of the last ``/Contents <hex>`` in ``pdf`` — the
-    signature just made — without re-parsing the whole file."""
+    signature just made — without re-parsing the whole file. ``start``: where the signing
+    revision begins (the unsigned file's length), so the page content is not scanned again."""
     from asn1crypto import cms
 
-    found = re.findall(rb"/Contents\s*<([0-9a-fA-F]+)>", pdf)
+    found = re.compile(rb"/Contents\s*<([0-9a-fA-F]+)>").findall(pdf, start)
     if not found:
         return ""
     content = cms.ContentInfo.load(bytes.fromhex(found[-1].decode()), strict=False)
