@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,24 @@ def test_enrol_then_sign_in_with_the_code(page, head, output_dir):
     page.wait_for_selector("h1")
     assert "/cases/" in page.url
     assert "恢复码" in page.content()
+
+
+def test_a_demo_account_signs_in_with_the_published_demo_secret(page, head):
+    """Issue 12 item 4: the demo accounts' authenticator holds the secret printed in the README
+    and the start banner; a person types the code it gives."""
+    from sanxiang.demo.second_factor import enrol_demo_secret
+    from sanxiang.org.checks import DEMO_TOTP_BASE32
+
+    enrol_demo_secret(head)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert DEMO_TOTP_BASE32 in readme
+    page.goto(page.base_url + "/login/")
+    page.fill("#id_username", "head_web")
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#id_code")
+    assert "/account/second-factor/enrol/" not in page.url  # enrolled already, as in the demo
+    page.fill("#id_code", totp_code(key_from_base32(DEMO_TOTP_BASE32)))
+    page.click("form button.primary")
+    page.wait_for_selector("h1")
+    assert "/login/" not in page.url and "/account/second-factor/" not in page.url

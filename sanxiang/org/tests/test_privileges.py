@@ -203,3 +203,37 @@ def test_client_address_behind_a_trusted_proxy():
     )
     assert client_ip(forged_left) == "198.51.100.9"
     clientip._trusted.cache_clear()
+
+
+def test_second_factor_reset_of_a_head_waits_for_another_head(people):
+    """Issue 12 item 3: resetting a privileged account's second factor (a lost phone) takes
+    effect only on another head's approval; the administrator cannot approve it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sanxiang.demo.second_factor import enrol_demo_secret
+
+    target = people["head_a"]
+    enrol_demo_secret(target)
+    admin = _csrf_client(people["sysadmin"])
+    asked = _send(
+        admin, "POST", f"/api/org/staff/{target.pk}/second-factor/reset", {"reason": "手机遗失"}
+    )
+    assert asked.status_code < 300, asked.content
+    assert TOTPDevice.objects.filter(user=target, confirmed=True).exists()  # not yet
+    request = PrivilegeRequest.objects.get(staff=target, kind="second_factor_reset")
+    assert (
+        _send(
+            admin, "POST", f"/api/org/privilege-requests/{request.pk}/approve", {"opinion": "同意"}
+        ).status_code
+        == 403
+    )
+    assert TOTPDevice.objects.filter(user=target).exists()
+    head = sign_in(Client(), people["head"])
+    head.post(f"/org/privileges/{request.pk}/decide/", {"decision": "approve"})
+    assert not TOTPDevice.objects.filter(user=target).exists()
+    assert LedgerEntry.objects.filter(
+        action="staff.privilege_request", object_id=str(request.pk)
+    ).exists()
+    assert LedgerEntry.objects.filter(
+        action="staff.privilege_apply", object_id=str(target.pk)
+    ).exists()

@@ -112,17 +112,12 @@ class Command(BaseCommand):
 
     def _second_factors(self) -> None:
         """Every demo account that must use a second factor gets the published demo secret."""
-        from django_otp.oath import TOTP
-
         from sanxiang.core.stepup import second_factor_required
-        from sanxiang.org.checks import demo_key_hex
-        from sanxiang.org.second_factor import second_factor_enrol
+        from sanxiang.demo.second_factor import enrol_demo_secret
 
-        key = demo_key_hex()
         for staff in Staff.objects.order_by("pk"):
             if second_factor_required(staff):
-                code = f"{TOTP(bytes.fromhex(key)).token():06d}"
-                second_factor_enrol(staff=staff, key_hex=key, code=code)
+                enrol_demo_secret(staff)
 
     def _admin(self) -> Staff:
         admin = Staff.objects.create_superuser(
