@@ -31,6 +31,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from sanxiang.core.language import in_legal_language
+
 CA_STEM = "ca"
 TSA_STEM = "tsa"
 CRL_FILE = "ca.crl.pem"
@@ -198,32 +200,33 @@ def tsa() -> Credential:
     return credential
 
 
+def _current(stem: str, subject: x509.Name) -> Credential:
+    """The credential stored under ``stem`` if it is unrevoked and still names ``subject``;
+    otherwise a new one. A certificate whose subject no longer fits (the person's name, agency
+    or login, or the agency's name changed) is superseded: revoked, so it signs nothing more,
+    while what it signed before stays valid as signed before (ADR 0225)."""
+    credential = _credential(stem)
+    if credential is not None and not serial_revoked(credential.cert.serial_number):
+        if credential.cert.subject == subject:
+            return credential
+        certificate_revoke(credential.cert)
+    credential = _issue(subject, issuer=ca(), years=END_ENTITY_YEARS)
+    _store(stem, credential)
+    return credential
+
+
 def agency_seal(agency) -> Credential:
     """The agency's seal certificate, issued on first need."""
-    stem = f"seal-{agency.pk}"
-    credential = _credential(stem)
-    if credential is None:
-        credential = _issue(
-            _name(_("%(name)s电子印章") % {"name": agency.name}, agency.name),
-            issuer=ca(),
-            years=END_ENTITY_YEARS,
-        )
-        _store(stem, credential)
-    return credential
+    with in_legal_language():
+        common_name = _("%(name)s电子印章") % {"name": agency.name}
+    return _current(f"seal-{agency.pk}", _name(common_name, agency.name))
 
 
 def staff_certificate(staff) -> Credential:
     """A personal signing certificate of a head, officer or legal reviewer, issued on need."""
-    stem = f"staff-{staff.pk}"
-    credential = _credential(stem)
-    if credential is None or serial_revoked(credential.cert.serial_number):
-        credential = _issue(
-            _name(person_name(staff), staff.agency.name, staff.username),
-            issuer=ca(),
-            years=END_ENTITY_YEARS,
-        )
-        _store(stem, credential)
-    return credential
+    return _current(
+        f"staff-{staff.pk}", _name(person_name(staff), staff.agency.name, staff.username)
+    )
 
 
 def person_name(staff) -> str:

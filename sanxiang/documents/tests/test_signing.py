@@ -338,3 +338,21 @@ def test_a_document_made_on_site_is_signed_on_return_with_the_on_site_time(provi
             )
         assert "made_on_site_at" in refused.value.message_dict
     assert Document.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_a_certificate_whose_name_no_longer_fits_is_superseded(province):
+    """A person's certificate names him, his agency and login: after a change of name the next
+    signature gets a new certificate and the old one is revoked (it signs nothing more)."""
+    from cryptography.x509.oid import NameOID
+
+    officer = factories.officer(agency=province["a"], full_name="李明")
+    first = pki.staff_certificate(officer)
+    assert pki.staff_certificate(officer).cert.serial_number == first.cert.serial_number
+    officer.full_name = "李明亮"
+    officer.save(update_fields=["full_name"])
+    second = pki.staff_certificate(officer)
+    assert second.cert.serial_number != first.cert.serial_number
+    assert second.cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "李明亮"
+    assert pki.serial_revoked(first.cert.serial_number)
+    assert not pki.serial_revoked(second.cert.serial_number)
