@@ -66,6 +66,9 @@ class CaseBranchStartIn(InputSchema):
     )
     basis: str = Field("", max_length=300, description="查封（扣押）的法律依据（必填）")
     officer_id: int | None = Field(None, description="申请回避的执法人员（本案承办人员）")
+    made_on_site_at: datetime.datetime | None = Field(
+        None, description="当场处罚：现场制作时间（带时区），返回后签章的填写（ADR 0226）"
+    )
 
 
 class CaseBranchStepIn(InputSchema):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import require_role, require_scope
+from sanxiang.documents.services import made_on_site_problems
 from sanxiang.inspections import paperwork
 from sanxiang.inspections.paperwork import cn_date
 from sanxiang.ledger.services import ledger_append
@@ -75,9 +76,19 @@ def _content(case: Case, heading: str, paragraphs: list[str], table: list[tuple[
     }
 
 
-def _issue(actor: Staff, case: Case, row, heading: str, paragraphs, table=(), content=None):
+def _issue(
+    actor: Staff,
+    case: Case,
+    row,
+    heading: str,
+    paragraphs,
+    table=(),
+    content=None,
+    made_on_site_at: datetime.datetime | None = None,
+):
     """Issue the row's document: ``content`` from its own format (``notice_documents``) where the
-    type has one, else the generic heading, paragraphs and table."""
+    type has one, else the generic heading, paragraphs and table (made on site at
+    ``made_on_site_at`` and signed now, on return: ADR 0226)."""
     if not row.issues:
         return None
     return paperwork.issue_document(
@@ -86,6 +97,7 @@ def _issue(actor: Staff, case: Case, row, heading: str, paragraphs, table=(), co
         type_code=row.issues,
         content=content or _content(case, heading, list(paragraphs), list(table)),
         subject=case,
+        made_on_site_at=made_on_site_at,
     )
 
 
@@ -201,12 +213,24 @@ def branch_start(
     errors = _start_errors(case, kind, data)
     if started_on and started_on > timezone.localdate():
         errors["started_on"] = [_("日期不能晚于今天。")]
+    made_on_site_at = data.get("made_on_site_at") if kind == BranchKind.SIMPLE else None
+    problems = made_on_site_problems(
+        made_on_site_at,
+        not_before=case.inspection.started_at if case.inspection_id else None,
+        act=_("现场检查开始时间"),
+    )
+    if problems:
+        errors["made_on_site_at"] = problems
+    elif made_on_site_at and started_on and started_on != timezone.localdate(made_on_site_at):
+        errors["started_on"] = [_("决定日期应为现场制作的日期。")]
     subject = _text(subject, 500)
     if not subject:
         errors["subject"] = [_("请写明事项（物品清单、申请理由或决定内容）。")]
     if errors:
         raise ValidationError(errors)
-    on = started_on or timezone.localdate()
+    on = started_on or (
+        timezone.localdate(made_on_site_at) if made_on_site_at else timezone.localdate()
+    )
     branch = CaseBranch(case=case, kind=kind, started_on=on, subject=subject, created_by=actor)
     details: dict[str, Any] = {}
     table = [(_("事项"), subject), (_("日期"), cn_date(on))]
@@ -262,7 +286,7 @@ def branch_start(
     else:
         paragraphs = []
     details["due"] = branch.due_on or ""
-    document = _issue(actor, case, row, str(row.label), paragraphs, table, content)
+    document = _issue(actor, case, row, str(row.label), paragraphs, table, content, made_on_site_at)
     if document is not None:
         branch.details = {**branch.details, "first_number": document.number.text}
     return _record(actor, branch, row, document, **details)

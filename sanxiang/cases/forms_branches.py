@@ -9,7 +9,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.core.forms import DateInput
+from sanxiang.core.forms import DateInput, made_on_site_field
 from sanxiang.org.models import Staff
 
 from .branch_workflow import BranchKind
@@ -88,6 +88,7 @@ class SimpleForm(forms.Form):
         label=_("罚款金额（元）"), required=False, min_value=0, decimal_places=2, max_digits=12
     )
     started_on = _date(_("决定日期"))
+    made_on_site_at = made_on_site_field()
 
 
 class PreservationForm(forms.Form):

@@ -106,3 +106,16 @@ class ApprovalDecisionForm(forms.Form):
         error_messages={"required": _("请选择批准或不予批准。")},
     )
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+
+def made_on_site_field() -> forms.DateTimeField:
+    """The optional on-site time of a document made where nothing can be signed (ADR 0226)."""
+    return forms.DateTimeField(
+        label=_("现场制作时间"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_(
+            "在井下或无信号的现场已制作并由当事人签字的，填写现场制作的时间；"
+            "文书按该日期出具，返回后签章。当场签发的不填。"
+        ),
+    )

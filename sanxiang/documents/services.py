@@ -137,6 +137,27 @@ def document_issue(
     return document
 
 
+def made_on_site_problems(
+    made_on_site_at: datetime.datetime | None,
+    *,
+    not_before: datetime.datetime | None = None,
+    act: str = "",
+) -> list[str]:
+    """Field errors for the on-site time an officer enters (ADR 0226): it must carry a zone, not
+    be in the future (it is signed now, on return) and not precede the act it belongs to
+    (``not_before``: the inspection's start, the decision's day) — empty when fine or absent."""
+    if made_on_site_at is None:
+        return []
+    if timezone.is_naive(made_on_site_at) or made_on_site_at > timezone.now():
+        return [_("现场制作时间不能晚于现在（返回后签发的时间）。")]
+    if not_before is not None and made_on_site_at < not_before:
+        return [
+            _("现场制作时间不能早于%(act)s（%(at)s）。")
+            % {"act": act, "at": timezone.localtime(not_before).strftime("%Y-%m-%d %H:%M")}
+        ]
+    return []
+
+
 def signing_needs_step_up(actor: Staff, template: str) -> bool:
     """ADR 0220: whether issuing ``template`` as ``actor`` needs a fresh second factor.
 

@@ -442,6 +442,11 @@ class FindingIn(InputSchema):
     is_major_hazard: bool = False
 
 
+ONSITE_TIME = (
+    "现场制作时间（带时区）：在现场已制作、返回后签章的文书填写；当场签发的不填（ADR 0226）"
+)
+
+
 class MeasureOut(Schema):
     id: int
     inspection_id: int
@@ -464,11 +469,13 @@ class MeasureIn(InputSchema):
     finding_id: int | None = None
     days: int | None = Field(None, ge=1, le=365)
     legal_basis: str = Field(services.ONSITE_MEASURE_BASIS, max_length=500)
+    made_on_site_at: datetime.datetime | None = Field(None, description=ONSITE_TIME)
 
 
 class CompleteIn(InputSchema):
     expected_status: InspectionStatus
     summary: str = Field(min_length=1, max_length=5000)
+    made_on_site_at: datetime.datetime | None = Field(None, description=ONSITE_TIME)
 
 
 class InspectionCloseIn(InputSchema):
@@ -546,7 +553,10 @@ def complete_inspection(request, inspection_id: int, payload: CompleteIn):
     inspection = get_object_or_404(selectors.inspection_list(user=request.user), pk=inspection_id)
     expect(inspection, payload.expected_status)
     return services.inspection_complete(
-        actor=request.user, inspection=inspection, summary=payload.summary
+        actor=request.user,
+        inspection=inspection,
+        summary=payload.summary,
+        made_on_site_at=payload.made_on_site_at,
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanxiang.catalog.models import CatalogKind
 from sanxiang.catalog.selectors import applicable_version
-from sanxiang.core.forms import DateInput, PeoplePicker
+from sanxiang.core.forms import DateInput, PeoplePicker, made_on_site_field
 from sanxiang.core.language import in_legal_language
 from sanxiang.org.models import Agency, Staff
 from sanxiang.org.roles import Role
@@ -243,6 +243,7 @@ class MeasureForm(forms.Form):
         help_text=_("限期整改时填写；期限自检查次日起算，末日为休息日的顺延。"),
     )
     legal_basis = forms.CharField(label=_("依据"), max_length=300, initial=ONSITE_MEASURE_BASIS)
+    made_on_site_at = made_on_site_field()
 
     def __init__(self, *args, inspection=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -251,6 +252,7 @@ class MeasureForm(forms.Form):
 
 class CompleteForm(forms.Form):
     summary = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    made_on_site_at = made_on_site_field()
 
 
 class CloseForm(forms.Form):

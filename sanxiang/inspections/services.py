@@ -34,6 +34,7 @@ from sanxiang.core.language import in_legal_language
 from sanxiang.core.permissions import in_scope, is_superuser, require_role, require_scope
 from sanxiang.core.validation import clean_and_save
 from sanxiang.core.workdays import add_days
+from sanxiang.documents.services import made_on_site_problems
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import ledger_append, object_type_of
@@ -1072,6 +1073,14 @@ def _measure_document_content(
     }
 
 
+def _onsite_time_problems(
+    inspection: Inspection, made_on_site_at: datetime.datetime | None
+) -> list[str]:
+    return made_on_site_problems(
+        made_on_site_at, not_before=inspection.started_at, act=_("检查开始时间")
+    )
+
+
 @transaction.atomic
 def onsite_measure_take(
     *,
@@ -1082,11 +1091,13 @@ def onsite_measure_take(
     finding: Finding | None = None,
     days: int | None = None,
     legal_basis: str = ONSITE_MEASURE_BASIS,
+    made_on_site_at: datetime.datetime | None = None,
 ) -> OnsiteMeasure:
     """Take an on-site measure and issue its document at once (order to rectify within a time
     limit, withdraw workers, stop using equipment, …). A measure the unit's catalog lists as a
     major decision is refused here: it goes through legal review, or — for a major hazard — the
-    case's emergency path (SH-SCOPE-1)."""
+    case's emergency path (SH-SCOPE-1). ``made_on_site_at``: the decision was made on site or
+    underground, where nothing can be signed, and is signed now on return (ADR 0226)."""
     inspection = _require_inspection(
         actor, inspection, _("采取现场处理措施"), status=InspectionStatus.OPEN
     )
@@ -1130,6 +1141,8 @@ def onsite_measure_take(
     elif days not in (None, ""):
         _add(errors, "days", _("只有限期整改需要整改期限。"))
         days = None
+    for problem in _onsite_time_problems(inspection, made_on_site_at):
+        _add(errors, "made_on_site_at", problem)
     _raise_if(errors)
     document = paperwork.issue_document(
         actor=actor,
@@ -1139,6 +1152,7 @@ def onsite_measure_take(
             inspection, finding, _text(legal_basis), _text(content), days, due
         ),
         subject=inspection,
+        made_on_site_at=made_on_site_at,
     )
     measure = OnsiteMeasure(
         inspection=inspection,
@@ -1229,8 +1243,10 @@ def inspection_complete(
     inspection: Inspection,
     summary: str,
     ended_at: datetime.datetime | None = None,
+    made_on_site_at: datetime.datetime | None = None,
 ) -> Inspection:
-    """End the on-site inspection and issue the 现场检查记录 listing officers, items and findings."""
+    """End the on-site inspection and issue the 现场检查记录 listing officers, items and findings
+    (made on site at ``made_on_site_at`` and signed now, on return: ADR 0226)."""
     inspection = _require_inspection(
         actor, inspection, _("结束现场检查"), status=InspectionStatus.OPEN
     )
@@ -1240,6 +1256,8 @@ def inspection_complete(
         _add(errors, "summary", _("请写明检查情况。"))
     if ended_at < inspection.started_at:
         _add(errors, "ended_at", _("结束时间不能早于开始时间。"))
+    for problem in _onsite_time_problems(inspection, made_on_site_at):
+        _add(errors, "made_on_site_at", problem)
     showings = showing_rules.showings_of(inspection)
     if not showings:
         _add(
@@ -1259,6 +1277,7 @@ def inspection_complete(
         type_code="onsite_record",
         content=_record_document_content(inspection, findings, measures, officers, showings),
         subject=inspection,
+        made_on_site_at=made_on_site_at,
     )
     inspection.status = InspectionStatus.COMPLETED
     inspection.save()
