@@ -271,3 +271,32 @@ def catalog_reviewed(province) -> dict:
 
 def catalog_moved(world) -> bool:
     return refreshed(world, "version").status != world["status"]
+
+
+# --- the criminal-transfer decision (on the ledger's list, not session-only) --------------------
+
+
+def transfer_reported(province) -> dict:
+    """A decided case whose officer reports a suspected crime: the head decides on the transfer."""
+    from sanxiang.cases import transfers
+
+    crew = _crew(province)
+    case = factories.decided_case(officers=crew["officers"], head=crew["head"], mine=crew["mine"])
+    transfer = transfers.transfer_report(
+        actor=crew["officers"][0],
+        case=case,
+        suspected_crime="重大责任事故罪",
+        facts="经查，该矿在生产作业中违反有关安全管理的规定，涉嫌重大责任事故罪（测试）。",
+    )
+    return {
+        **crew,
+        "actor": crew["head"],
+        "case": case,
+        "transfer": transfer,
+        "status": transfer.status,
+        "ids": {"transfer_id": transfer.pk},
+    }
+
+
+def transfer_decided(world) -> bool:
+    return refreshed(world, "transfer").status != world["status"]

@@ -559,6 +559,19 @@ ENDPOINTS = [
         ),
     ),
     Endpoint(
+        # On the ledger's step-up list (not session-only): a token gets the step-up problem.
+        "transfer_decide",
+        ("POST", "/api/cases/criminal-transfers/{transfer_id}/decide"),
+        w2.transfer_reported,
+        lambda w: {"approve": True, "opinion": "同意移送。"},
+        w2.transfer_decided,
+        ui=lambda w: (
+            f"/cases/{w['case'].pk}/transfers/{w['transfer'].pk}/decide/",
+            f"/cases/{w['case'].pk}/transfers/{w['transfer'].pk}/decide/",
+            {"decision": "approve", "opinion": "同意移送。"},
+        ),
+    ),
+    Endpoint(
         "catalog_approve",
         ("POST", "/api/catalog/versions/{version_id}/transitions"),
         w2.catalog_reviewed,
