@@ -20,6 +20,7 @@ from sanxiang.core.forms import add_service_errors
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import clean_int, clean_text, paginate
 from sanxiang.core.permissions import in_scope, is_superuser
+from sanxiang.core.stepup import StepUpRequired
 from sanxiang.ledger.selectors import object_history
 from sanxiang.org.models import Agency
 
@@ -245,6 +246,8 @@ def version_transition(request, pk: int):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    except StepUpRequired:
+        raise  # the middleware sends the page to the step-up form, then back (ADR 0220)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:

@@ -56,6 +56,9 @@ STEP_UP_ACTIONS: frozenset[str] = frozenset(
         "case.impose_additional_fine",
         "case.apply_court",
         "case.close",
+        # cases: the head's decision on a criminal transfer (issue 18, ADR 0220)
+        "case.transfer_approve",
+        "case.transfer_refuse",
         # cases: the head's rows of the procedure branches (ADR 0205)
         "case.branch_preservation_handle",
         "case.branch_sealing_seal",

@@ -34,6 +34,8 @@ from sanxiang.org.roles import Role
 from sanxiang.testing import factories
 from sanxiang.testing.auth import enrol, fresh_code, sign_in
 
+from . import step_up_worlds as w2
+
 WINDOW_MINUTES = 5
 STALE = 6 * 60  # seconds: older than the window
 
@@ -77,7 +79,7 @@ NOT_SESSION_ONLY: dict[tuple[str, str], str] = {
     ("POST", "/api/supervision/assessment/sheets/{sheet_id}/approve"): "decorator + ledger",
     ("POST", "/api/supervision/assessment/sheets/{sheet_id}/publish"): "decorator + ledger",
     ("POST", "/api/cases/criminal-transfers/{transfer_id}/decide"): (
-        "known gap: a head's decision whose ledger action is not on ADR 0071's list"
+        "ledger: case.transfer_approve / case.transfer_refuse"
     ),
 }
 
@@ -462,6 +464,125 @@ ENDPOINTS = [
             {"decision": "approve", "note": "同意。"},
         ),
     ),
+    Endpoint(
+        "additional_fine",
+        ("POST", "/api/cases/cases/{case_id}/additional-fine"),
+        w2.additional_fine,
+        lambda w: {"expected_status": w["status"]},
+        w2.additional_fine_done,
+        ui=lambda w: (
+            f"/cases/{w['case'].pk}/do/impose_additional_fine/",
+            f"/cases/{w['case'].pk}/do/impose_additional_fine/",
+            {"confirm": "on"},
+        ),
+        signs=True,  # the additional-fine decision under the agency seal
+    ),
+    Endpoint(
+        "court_enforcement",
+        ("POST", "/api/cases/cases/{case_id}/court-enforcement"),
+        w2.court_enforcement,
+        lambda w: {"expected_status": w["status"]},
+        w2.court_enforcement_done,
+        ui=lambda w: (
+            f"/cases/{w['case'].pk}/do/apply_court/",
+            f"/cases/{w['case'].pk}/do/apply_court/",
+            {"confirm": "on"},
+        ),
+        signs=True,  # the application to the court under the agency seal
+    ),
+    Endpoint(
+        "case_close",
+        ("POST", "/api/cases/cases/{case_id}/close"),
+        w2.executed_case,
+        lambda w: {"expected_status": w["status"], "summary": "罚款已全部缴清，结案。"},
+        w2.closed,
+        ui=lambda w: (
+            f"/cases/{w['case'].pk}/do/close/",
+            f"/cases/{w['case'].pk}/do/close/",
+            {"summary": "罚款已全部缴清，结案。"},
+        ),
+    ),
+    Endpoint(
+        "review_extension",
+        ("POST", "/api/review/reviews/{review_id}/extension"),
+        w2.review_received,
+        lambda w: {"reason": "案情复杂，需补充核实。"},
+        w2.review_extended,
+        ui=lambda w: (
+            f"/review/{w['review'].pk}/do/extend/",
+            f"/review/{w['review'].pk}/do/extend/",
+            {"reason": "案情复杂，需补充核实。"},
+        ),
+    ),
+    Endpoint(
+        "collective_decision",
+        ("POST", "/api/review/reviews/{review_id}/collective-decision"),
+        w2.review_contested,
+        w2.collective_body,
+        w2.review_moved,
+        signs=True,  # the collective discussion record under the agency seal
+    ),
+    Endpoint(
+        "publication_approve",
+        ("POST", "/api/publicity/publications/{publication_id}/approve"),
+        w2.publication_pending,
+        lambda w: {"opinion": "同意公布。"},
+        w2.publication_moved,
+        ui=lambda w: (
+            f"/publicity/{w['publication'].pk}/",
+            f"/publicity/{w['publication'].pk}/do/approve/",
+            {"approve-opinion": "同意公布。"},
+        ),
+    ),
+    Endpoint(
+        "publication_return",
+        ("POST", "/api/publicity/publications/{publication_id}/return"),
+        w2.publication_pending,
+        lambda w: {"reason": "请核对当事人名称。"},
+        w2.publication_moved,
+        ui=lambda w: (
+            f"/publicity/{w['publication'].pk}/",
+            f"/publicity/{w['publication'].pk}/do/return/",
+            {"return-reason": "请核对当事人名称。"},
+        ),
+    ),
+    Endpoint(
+        "publication_withdraw",
+        ("POST", "/api/publicity/publications/{publication_id}/withdraw"),
+        w2.publication_released,
+        lambda w: {"reason_kind": "revoked", "reason": "原决定已被撤销。"},
+        w2.publication_moved,
+        ui=lambda w: (
+            f"/publicity/{w['publication'].pk}/",
+            f"/publicity/{w['publication'].pk}/do/withdraw/",
+            {"withdraw-reason_kind": "revoked", "withdraw-reason": "原决定已被撤销。"},
+        ),
+    ),
+    Endpoint(
+        # On the ledger's step-up list (not session-only): a token gets the step-up problem.
+        "transfer_decide",
+        ("POST", "/api/cases/criminal-transfers/{transfer_id}/decide"),
+        w2.transfer_reported,
+        lambda w: {"approve": True, "opinion": "同意移送。"},
+        w2.transfer_decided,
+        ui=lambda w: (
+            f"/cases/{w['case'].pk}/transfers/{w['transfer'].pk}/decide/",
+            f"/cases/{w['case'].pk}/transfers/{w['transfer'].pk}/decide/",
+            {"decision": "approve", "opinion": "同意移送。"},
+        ),
+    ),
+    Endpoint(
+        "catalog_approve",
+        ("POST", "/api/catalog/versions/{version_id}/transitions"),
+        w2.catalog_reviewed,
+        lambda w: {"action": "approve"},
+        w2.catalog_moved,
+        ui=lambda w: (
+            f"/catalog/versions/{w['version'].pk}/",
+            f"/catalog/versions/{w['version'].pk}/transition/",
+            {"action": "approve"},
+        ),
+    ),
 ]
 
 
@@ -608,23 +729,15 @@ def test_every_session_only_operation_is_exercised_here_or_elsewhere():
     assert not unexercised, unexercised
 
 
-#: Session-only operations that still need a world in ``ENDPOINTS`` (their step-up is the
-#: ledger's check on the action each writes; ``org/tests/test_second_factor.py`` checks
-#: that every head-only transition writes an action on the list).
-KNOWN_UNEXERCISED: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("POST", "/api/catalog/versions/{version_id}/transitions"),
-        ("POST", "/api/cases/cases/{case_id}/additional-fine"),
-        ("POST", "/api/cases/cases/{case_id}/court-enforcement"),
-        ("POST", "/api/cases/cases/{case_id}/close"),
-        ("POST", "/api/review/reviews/{review_id}/extension"),
-        ("POST", "/api/review/reviews/{review_id}/collective-decision"),
-        ("POST", "/api/review/reviews/{review_id}/collective-clearance"),
-        ("POST", "/api/publicity/publications/{publication_id}/approve"),
-        ("POST", "/api/publicity/publications/{publication_id}/return"),
-        ("POST", "/api/publicity/publications/{publication_id}/withdraw"),
-    }
-)
+#: Session-only operations not in ``ENDPOINTS``, each with its reason.
+KNOWN_UNEXERCISED: dict[tuple[str, str], str] = {
+    ("POST", "/api/review/reviews/{review_id}/collective-clearance"): (
+        "the review office registers the heads' collective decision as the result: session-only "
+        "(tokens refused), but its ledger action review.register_collective is not on ADR 0071's "
+        "list, so a stale session is not asked (the decision itself, review.collective_*, is); "
+        "left to the lead whether registering belongs on the list"
+    ),
+}
 
 
 @pytest.mark.django_db
