@@ -64,8 +64,8 @@ def test_public_pages_in_chromium(page, published, output_dir):
     page.click("nav >> text=执法程序与服务指南")
     chart = page.locator("svg.flowchart")
     # count() does not wait: the click only starts the navigation, so wait for the page.
-    expect(chart).to_have_count(6)  # + licensing, + coercion (preservation and sealing)
-    assert chart.count() == 6 and chart.first.is_visible()
+    expect(chart).to_have_count(10)  # + licensing, coercion, and the branches CF-002…005
+    assert chart.count() == 10 and chart.first.is_visible()
     assert "待负责人审批" in chart.first.inner_html()
     chart.first.screenshot(path=str(output_dir / "flowchart.png"))
     page.screenshot(path=str(output_dir / "procedures.png"), full_page=True)
