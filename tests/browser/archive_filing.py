@@ -160,7 +160,7 @@ def check_volume(volume: Path, unit, page_rows: list[dict], tmp_path: Path) -> i
     expected: dict[int, str] = {}
     printed = 0
     for item in unit.items.order_by("seq"):
-        if item.kind == "recording":
+        if item.kind == "recording" or not item.file_path:  # listed, kept apart, not printed
             expected[item.seq] = ""
             continue
         original = blob_read(item.file_path)
