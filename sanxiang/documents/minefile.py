@@ -2,6 +2,10 @@
 document whose subject is about the mine (its inspection plans, inspections, cases, or the
 mine itself), voided ones marked, in the user's scope; the PDF opens on a reading ground
 (ADR 0123), and offers borrowing to anyone without one.
+
+A document's confidentiality level (密级, ADR 0128) is on its line as a badge. Its title is the
+kind of document and its number, which ADR 0065 lets everyone in scope see whatever the level
+(ground 1); the content behind the link is what the level and the grounds guard (ADR 0257).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from sanxiang.core.confidentiality import Confidentiality
 from sanxiang.registry.models import CoalMine
 from sanxiang.registry.timeline import Feed, TimelineEvent, mine_subject_q
 
@@ -36,7 +41,16 @@ def _documents(rows: list[Document]) -> list[TimelineEvent]:
                 when=d.issued_at,
                 title=f"{d.title} {d.number or ''}".strip(),
                 summary=_("%(kind)s的文书") % {"kind": kind} if kind else "",
-                badge=d.get_status_display() if d.status == DocumentStatus.VOIDED else "",
+                badge="、".join(
+                    str(label)
+                    for label in (
+                        d.get_status_display() if d.status == DocumentStatus.VOIDED else "",
+                        d.get_confidentiality_display()
+                        if d.confidentiality != Confidentiality.ORDINARY
+                        else "",
+                    )
+                    if label
+                ),
                 who=str(d.issued_by),
                 agency=str(d.agency),
                 url=reverse("documents:pdf", args=[d.pk]),
