@@ -4,7 +4,8 @@ Sub-bureau A supervises mine ``M`` (and mine ``other``): a decided penalty case 
 inspection, finding, documents, a recorded prior notice and the publication drafted on commit),
 an inspection with a time-limited measure that was followed up and whose document was then
 voided, a major case under legal review, a recording of the mine itself and a trade-secret
-recording of the inspection, and a licensing publication typed in by hand with an error report on
+recording of the inspection, a state-secret drawing of the inspection registered by reference,
+and a licensing publication typed in by hand with an error report on
 it; a phone report against ``M`` whose reporter gave his name (also in his own words), a
 reconsideration of the decided case. The provincial bureau inspected ``M`` as well and holds its
 licensing application. Mine ``other`` has a case and a recording of its own, which must never
@@ -24,6 +25,7 @@ from sanxiang.catalog.models import CatalogKind
 from sanxiang.catalog.samples import load_sample_catalogs
 from sanxiang.complaints.services import complaint_register
 from sanxiang.documents import services as documents
+from sanxiang.documents.classified import classified_register
 from sanxiang.inspections import services as inspections
 from sanxiang.licensing.services import Material, licensing_items, submit_application
 from sanxiang.org.roles import Role
@@ -33,6 +35,8 @@ from sanxiang.testing import factories
 
 REPORTER = "举报人张秘密"
 REPORTER_PHONE = "13912345678"
+CLASSIFIED_TITLE = "涉密的井下图纸（测试）"
+CLASSIFIED_PLACE = "保密柜三号（测试）"
 
 
 def _build() -> dict:
@@ -98,6 +102,17 @@ def _build() -> dict:
         subject=visit,
         activity="inspection",
         confidentiality="trade_secret",
+    )
+
+    classified = classified_register(
+        actor=crew[0],
+        subject=visit,
+        item_kind="document",
+        title=CLASSIFIED_TITLE,
+        register_number="MJ-2026-001",
+        custodian_unit="测试省局保密室",
+        location=CLASSIFIED_PLACE,
+        digest="a" * 64,
     )
 
     major = factories.major_case(officers=crew, mine=mine, head=head)
@@ -186,6 +201,7 @@ def _build() -> dict:
         "province_visit": province_visit,
         "other_case": other_case,
         "complaint": complaint,
+        "classified": classified,
         "appeal": appeal,
         "error_report": error_report,
         "application": application,

@@ -25,7 +25,7 @@ from sanxiang.cases.models import Appeal, Case
 from sanxiang.complaints.models import Complaint
 from sanxiang.core.blobstore import blob_hash
 from sanxiang.core.readable import may_read
-from sanxiang.documents.models import Document
+from sanxiang.documents.models import ClassifiedRegistration, Document
 from sanxiang.evidence.models import Recording
 from sanxiang.inspections.models import Finding, Inspection, InspectionPlan, OnsiteMeasure
 from sanxiang.ledger.models import LedgerEntry
@@ -48,6 +48,7 @@ KINDS = (
     "recording",
     "review",
     "publication",
+    "classified",
     "complaint",
     "licensing",
     "appeal",
@@ -97,6 +98,11 @@ def expected(mine: CoalMine, *, under: str = "") -> set[tuple[str, str, str]]:
         "case": ("cases.case", cases, "agency"),
         "document": ("documents.document", Document.objects.filter(subjects), "agency"),
         "recording": ("evidence.recording", Recording.objects.filter(subjects), "agency"),
+        "classified": (
+            "documents.classifiedregistration",
+            ClassifiedRegistration.objects.filter(subjects),
+            "agency",
+        ),
         "review": ("review.review", Review.objects.filter(case__mine=mine), "case__agency"),
         "publication": ("publicity.publication", Publication.objects.filter(mine=mine), "agency"),
         "archive_unit": ("archive.archiveunit", ArchiveUnit.objects.filter(mine=mine), "agency"),

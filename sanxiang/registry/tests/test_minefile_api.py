@@ -27,7 +27,12 @@ from sanxiang.documents.services import document_set_confidentiality
 from sanxiang.evidence.models import Recording
 from sanxiang.evidence.services import recording_set_confidentiality
 from sanxiang.ledger.models import LedgerEntry
-from sanxiang.registry.tests.conftest import REPORTER, REPORTER_PHONE
+from sanxiang.registry.tests.conftest import (
+    CLASSIFIED_PLACE,
+    CLASSIFIED_TITLE,
+    REPORTER,
+    REPORTER_PHONE,
+)
 from sanxiang.registry.tests.test_minefile import (
     client_for,
     expected,
@@ -211,14 +216,19 @@ def test_confidential_records_are_listed_with_their_level_and_their_content_guar
         rec_line = lines[("evidence.recording", str(recording.pk))]
         assert rec_line.title == f"（国家秘密）{recording.number}" and rec_line.badge == "国家秘密"
         assert "密级：含个人信息" in lines[("cases.case", str(decided.pk))].summary
+        secret = lines[("documents.classifiedregistration", str(world["classified"].pk))]
+        assert secret.title == "（国家秘密）MJ-2026-001" and "测试省局保密室" in secret.summary
+        assert secret.url == f"/inspections/{world['visit'].pk}/"
         html = (
             client.get(file_url(mine)).content.decode()
             + client.get(file_url(mine) + "?page=2").content.decode()
         )
-        assert recording.title not in html
         body = json.dumps(api_items(api(world[who]), mine), ensure_ascii=False)
-        assert recording.title not in body and f"（国家秘密）{recording.number}" in body
-        assert "商业秘密" in body
+        assert f"（国家秘密）{recording.number}" in body and "商业秘密" in body
+        assert "（国家秘密）MJ-2026-001" in body
+        for text in (html, body):
+            for hidden in (recording.title, CLASSIFIED_TITLE, CLASSIFIED_PLACE):
+                assert hidden not in text
 
     # Metadata only for the bystander: the document's PDF needs a ground; refused and logged.
     client = client_for(bystander)
@@ -240,4 +250,6 @@ def test_confidential_records_are_listed_with_their_level_and_their_content_guar
         )
     )
     assert any(r[3] == f"（国家秘密）{recording.number}" for r in rows)
-    assert not any(recording.title in cell for r in rows for cell in r)
+    assert any(r[3] == "（国家秘密）MJ-2026-001" for r in rows)
+    for hidden in (recording.title, CLASSIFIED_TITLE, CLASSIFIED_PLACE):
+        assert not any(hidden in cell for r in rows for cell in r)
