@@ -124,6 +124,8 @@ def test_head_sees_each_kind_of_approval_waiting_for_him(unit):
         actor=unit["editor"], publication=publication, confirmed=True
     )
     publication = publicity.publication_review(actor=unit["reviewer"], publication=publication)
+    recording = factories.recording(actor=unit["officer"], title="面板测试现场记录")
+    retrieval = factories.retrieval(recording=recording, requester=unit["outsider"])
 
     html = home(head)
     approvals = panel(html, "my-approvals")
@@ -134,11 +136,13 @@ def test_head_sees_each_kind_of_approval_waiting_for_him(unit):
         "案件处理呈报待批": reported.cause,
         "安全监管建议书、安全管理意见书待批准签发": str(letter),
         "结果公示待批准发布或撤下": publication.title,
+        "调阅申请待审批": f"周无关 调阅 {recording.number}",
     }
     for label, title in expected.items():
         assert title in group(approvals, label), label
     assert f"/inspections/enforcement-plans/{programme.pk}/approve/" in approvals
     assert f"/inspections/letters/{letter.pk}/" in approvals
+    assert f"/evidence/retrievals/{retrieval.pk}/decide/" in approvals
     # The head's figures follow his own work: this year's statistics against last year's.
     assert "执法统计（本年度与上年同期）" in panel(html, "statistics-panel")
     assert html.index('id="my-approvals"') < html.index('id="statistics-panel"')
@@ -323,6 +327,32 @@ def test_review_panels_for_the_officer_who_submits_and_the_reviewer(unit):
     assert "法制审核待办" in reviewer_home and "本机构待审核 1 件。" in reviewer_home
     assert f"/review/{review.pk}/" in reviewer_home and case.cause in reviewer_home
     assert "待送法制审核" not in home(unit["officer"])
+
+    # The opinion asks for more investigation: the case side has it back on its panel …
+    from sanxiang.review import disagreement
+    from sanxiang.review import services as review_services
+
+    factories.review_in_progress(review=review, reviewer=unit["reviewer"])
+    factories.review_checklist(
+        review=review, reviewer=unit["reviewer"], problems={"facts_evidence": "证据不充分。"}
+    )
+    review_services.opinion_issue(
+        actor=unit["reviewer"],
+        review=review,
+        kind="investigate",
+        reasons="主要事实证据不足。",
+        proposed_change="补充调取培训档案原件。",
+    )
+    returned = re.search(r"<h2>法制审核（承办）</h2>.*?</section>", home(unit["officer"]), re.S)
+    assert returned and case.cause in returned.group(0)
+    assert "待负责人集体讨论" not in home(head)
+    # … and contests it: the heads' collective decision waits on the head's panel.
+    disagreement.opinion_contest(
+        actor=unit["officer"], review=review, reasons="培训档案复印件已由矿方盖章确认，证据充分。"
+    )
+    contested = re.search(r"<h2>待负责人集体讨论.*?</section>", home(head), re.S)
+    assert contested and f"/review/{review.pk}/" in contested.group(0)
+    assert "待负责人集体讨论" not in home(unit["officer"])
 
 
 @pytest.mark.django_db
