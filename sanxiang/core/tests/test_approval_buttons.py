@@ -191,6 +191,8 @@ def waiting(province):
     borrow = factories.borrow_request(requester=colleague, issuer=officer)
     supervision = factories.supervision_world(province=province)
     return {
+        "officer": officer,
+        "file_page": f"/cases/new/?inspection={to_file.inspection_id}",
         "head": head,
         "custodian": custodian,
         "superuser": factories.superuser(),
@@ -276,6 +278,10 @@ def test_every_decision_button_names_the_decision(waiting):
     assert not problems, "\n".join(problems)
     missing = waiting["expected"] - reached
     assert not missing, f"decision pages not reached: {sorted(missing)}"
+    # A request for a decision says what it asks for too: 提请立案, not 保存.
+    page = _Forms()
+    page.feed(sign_in(Client(), waiting["officer"]).get(waiting["file_page"]).content.decode())
+    assert ["提请立案"] in [labels for _action, labels in page.forms]
 
 
 def test_no_decision_step_of_a_transition_table_is_labelled_save():
