@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot() -> dict:
-    return {(c.indicator, c.agency_id, c.day): c.value for c in StatisticsCount.objects.all()}
+    return {(c.indicator, c.agency_id, c.month): c.value for c in StatisticsCount.objects.all()}
 
 
 def _assert_in_step() -> None:
