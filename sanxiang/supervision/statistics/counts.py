@@ -19,12 +19,13 @@ so a year page and its comparison read 24 rows per indicator and agency, whateve
 from __future__ import annotations
 
 import datetime
+import hashlib
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -117,16 +118,41 @@ def aggregates(indicators: Iterable[Indicator], today: datetime.date) -> dict:
     return named
 
 
+def _lock(keys: Iterable[Key]) -> None:
+    """Serialize the recounts of one ``(agency, month)`` on PostgreSQL until the transaction ends.
+
+    Under READ COMMITTED two transactions writing records of the same agency and month would each
+    recount without the other's uncommitted record, and the second's insert would then break the
+    unique key (or, in another order, leave a count one short). With a transaction-level advisory
+    lock per key taken before the recount, the second waits for the first to commit and its
+    recount — a new statement, a new snapshot — sees both records. One lock per agency and month,
+    whatever the source (re-entrant within a transaction), taken in sorted order, so the usual
+    transaction (one unit, one month) holds one lock and two cannot wait on each other. SQLite
+    already writes one transaction at a time."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for agency_id, month in sorted(set(keys)):
+            digest = hashlib.blake2b(
+                f"statistics:{agency_id}:{month:%Y-%m}".encode(), digest_size=8
+            ).digest()
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+            )
+
+
 def recount(source: Source, keys: Iterable[Key]) -> None:
     """Recount the rows of ``source``'s counted indicators for ``keys`` from the records."""
     from sanxiang.supervision.models import StatisticsCount
 
+    keys = set(keys)
     by_agency: dict[int, set[datetime.date]] = defaultdict(set)
     for agency_id, month in keys:
         by_agency[agency_id].add(month)
     indicators = counted(source)
     if not by_agency or not indicators:
         return
+    _lock(keys)
     today = timezone.localdate()
     names = [i.key for i in indicators]
     for agency_id, months in by_agency.items():
