@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The enforcement statistics page (issue 16, ADR 0170) on a province with ten years of records.
 
-Not run by the test suite. On PostgreSQL (database ``statistics_bench``, dropped and re-created),
-builds a province (a provincial bureau and ``--subs`` sub-bureaus)
+Not run by the test suite. On PostgreSQL (database ``statistics_bench`` or ``--database``,
+dropped and re-created), builds a province (a provincial bureau and ``--subs`` sub-bureaus)
 through the services — one decided and paid case, one inspection with a finding and a
 time-limited measure — then clones those rows in SQL (``INSERT … SELECT … generate_series``, a
 benchmark's shortcut: the rows are what the services write, without their ledger events) to
@@ -16,7 +16,11 @@ year page's 合计 and each sub-bureau column is compared with a plain SQL count
 Usage (from the project root)::
 
     .venv/bin/python bench/supervision_statistics.py [--inspections 200000 --cases 50000 \
-        --documents 500000 --runs 20]
+        --documents 500000 --runs 20] [--database statistics_bench]
+
+``--database NAME`` builds in that database instead (dropped and re-created); ``--reuse`` measures
+what a previous run left there (after migrating it), ``--recount`` with it rebuilds the count rows
+first — for profiling one change after another without rebuilding the ten years.
 """
 
 from __future__ import annotations
