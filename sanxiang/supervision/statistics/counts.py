@@ -64,11 +64,6 @@ def live(source: Source) -> list[Indicator]:
     return [indicator for indicator in source.indicators if indicator.key not in kept]
 
 
-def rolled_up(source: Source) -> bool:
-    """Every indicator of the source is counted (nothing of it is read live)."""
-    return not live(source)
-
-
 def rolled_sources() -> list[Source]:
     return [s for s in sources() if counted(s)]
 
