@@ -343,6 +343,11 @@ def main() -> None:
         "hazards_found": "SELECT count(*) FROM inspections_finding f JOIN inspections_inspection x ON x.id = f.inspection_id "
         "JOIN org_agency a ON a.id = x.agency_id WHERE a.path LIKE %(p)s AND x.inspected_on BETWEEN %(s)s AND %(e)s "
         "AND f.kind = 'hazard'",
+        "rectifications_due": "SELECT count(*) FROM inspections_onsitemeasure m JOIN inspections_inspection x ON x.id = m.inspection_id "
+        "JOIN org_agency a ON a.id = x.agency_id WHERE a.path LIKE %(p)s AND m.due_on BETWEEN %(s)s AND %(e)s",
+        "rectified_on_time": "SELECT count(*) FROM inspections_onsitemeasure m JOIN inspections_inspection x ON x.id = m.inspection_id "
+        "JOIN org_agency a ON a.id = x.agency_id WHERE a.path LIKE %(p)s AND m.due_on BETWEEN %(s)s AND %(e)s "
+        "AND m.verification = 'rectified' AND m.verified_on <= m.due_on",
         "rectifications_overdue": "SELECT count(*) FROM inspections_onsitemeasure m JOIN inspections_inspection x ON x.id = m.inspection_id "
         "JOIN org_agency a ON a.id = x.agency_id WHERE a.path LIKE %(p)s AND m.due_on BETWEEN %(s)s AND %(e)s "
         "AND m.due_on < CURRENT_DATE AND NOT (m.verification = 'rectified' AND m.verified_on IS NOT NULL "
