@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The enforcement statistics page (issue 16, ADR 0170) on a province with ten years of records.
 
-Not run by the test suite. On PostgreSQL (database ``statistics_bench``, dropped and re-created),
-builds a province (a provincial bureau and ``--subs`` sub-bureaus)
+Not run by the test suite. On PostgreSQL (database ``statistics_bench`` or ``--database``,
+dropped and re-created), builds a province (a provincial bureau and ``--subs`` sub-bureaus)
 through the services — one decided and paid case, one inspection with a finding and a
 time-limited measure — then clones those rows in SQL (``INSERT … SELECT … generate_series``, a
 benchmark's shortcut: the rows are what the services write, without their ledger events) to
@@ -16,7 +16,11 @@ year page's 合计 and each sub-bureau column is compared with a plain SQL count
 Usage (from the project root)::
 
     .venv/bin/python bench/supervision_statistics.py [--inspections 200000 --cases 50000 \
-        --documents 500000 --runs 20]
+        --documents 500000 --runs 20] [--database statistics_bench]
+
+``--database NAME`` builds in that database instead (dropped and re-created); ``--reuse`` measures
+what a previous run left there (after migrating it), ``--recount`` with it rebuilds the count rows
+first — for profiling one change after another without rebuilding the ten years.
 """
 
 from __future__ import annotations
@@ -31,46 +35,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB = "statistics_bench"
 
 
 def _psql(sql: str) -> None:
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql], check=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--inspections", type=int, default=200_000)
-    parser.add_argument("--cases", type=int, default=50_000)
-    parser.add_argument("--documents", type=int, default=500_000)
-    parser.add_argument("--subs", type=int, default=10)
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-
-    _psql(f"DROP DATABASE IF EXISTS {DB}")
-    _psql(f"CREATE DATABASE {DB}")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+def _build(args):
+    """The province through the services, then its ten years cloned in SQL."""
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.utils import timezone
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
 
     from sanxiang.cases import execution
     from sanxiang.documents import services as documents
     from sanxiang.inspections import services as inspections
     from sanxiang.ledger import keys
     from sanxiang.org.models import Agency
-    from sanxiang.supervision.statistics import figures
     from sanxiang.testing import factories
-    from sanxiang.testing.auth import sign_in
 
     keys.ensure_keys()
     documents.render_pdf = factories.html_instead_of_pdf
@@ -248,7 +229,63 @@ def main() -> None:
     rows = recount_all()
     print(f"count rows rebuilt: {rows} in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
+    return province, subs, head
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inspections", type=int, default=200_000)
+    parser.add_argument("--cases", type=int, default=50_000)
+    parser.add_argument("--documents", type=int, default=500_000)
+    parser.add_argument("--subs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--database", default="statistics_bench", help="dropped and re-created")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data a previous run left (no rebuild)"
+    )
+    parser.add_argument(
+        "--recount", action="store_true", help="with --reuse: rebuild the count rows first"
+    )
+    args = parser.parse_args()
+    DB = args.database
+    if not args.reuse:
+        _psql(f"DROP DATABASE IF EXISTS {DB}")
+        _psql(f"CREATE DATABASE {DB}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.utils import timezone
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+
+    from sanxiang.org.models import Agency
+    from sanxiang.supervision.statistics import figures
+    from sanxiang.testing.auth import sign_in
+
+    if args.reuse:
+        province = Agency.objects.get(name="基准省局")
+        subs = list(province.children.order_by("path"))
+        from django.contrib.auth import get_user_model
+
+        head = get_user_model().objects.get(username="bench_province_head")
+        if args.recount:
+            from sanxiang.supervision.statistics.counts import recount_all
+
+            started = time.perf_counter()
+            rows = recount_all()
+            print(f"count rows rebuilt: {rows} in {time.perf_counter() - started:.1f} s")
+    else:
+        province, subs, head = _build(args)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
     load = os.getloadavg()
 
     client = sign_in(Client(), head)
@@ -306,6 +343,11 @@ def main() -> None:
         "hazards_found": "SELECT count(*) FROM inspections_finding f JOIN inspections_inspection x ON x.id = f.inspection_id "
         "JOIN org_agency a ON a.id = x.agency_id WHERE a.path LIKE %(p)s AND x.inspected_on BETWEEN %(s)s AND %(e)s "
         "AND f.kind = 'hazard'",
+        "rectifications_due": "SELECT count(*) FROM inspections_onsitemeasure m JOIN inspections_inspection x ON x.id = m.inspection_id "
+        "JOIN org_agency a ON a.id = x.agency_id WHERE a.path LIKE %(p)s AND m.due_on BETWEEN %(s)s AND %(e)s",
+        "rectified_on_time": "SELECT count(*) FROM inspections_onsitemeasure m JOIN inspections_inspection x ON x.id = m.inspection_id "
+        "JOIN org_agency a ON a.id = x.agency_id WHERE a.path LIKE %(p)s AND m.due_on BETWEEN %(s)s AND %(e)s "
+        "AND m.verification = 'rectified' AND m.verified_on <= m.due_on",
         "rectifications_overdue": "SELECT count(*) FROM inspections_onsitemeasure m JOIN inspections_inspection x ON x.id = m.inspection_id "
         "JOIN org_agency a ON a.id = x.agency_id WHERE a.path LIKE %(p)s AND m.due_on BETWEEN %(s)s AND %(e)s "
         "AND m.due_on < CURRENT_DATE AND NOT (m.verification = 'rectified' AND m.verified_on IS NOT NULL "

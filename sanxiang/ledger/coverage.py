@@ -265,8 +265,8 @@ EXCLUDED: dict[str, str] = {
         "成为逐行记账的 complaints.complaintfile，未提交的过期后清除。"
     ),
     "supervision.statisticscount": (
-        "执法统计的按机构、按日计数：在每次写入业务记录的同一事务中由这些逐行记账的记录重新计数，"
-        "不是业务记录；manage.py statistics_recount 可随时由记录重建（ADR 0172）。"
+        "执法统计的按机构、按月计数：在每次写入业务记录的同一事务中由这些逐行记账的记录重新计数，"
+        "不是业务记录；manage.py statistics_recount 可随时由记录重建（ADR 0172、0243）。"
     ),
     "complaints.intakemark": (
         "公众受理的频率计数和已用的人机验证：只存客户端地址的带密钥摘要，一天后清除；"

@@ -1,4 +1,4 @@
-"""The statistics count rows (ADR 0172)."""
+"""The statistics count rows (ADR 0172, per month since ADR 0243)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ __all__ = ["StatisticsCount"]
 
 
 class StatisticsCount(models.Model):
-    """The value of one statistics indicator for the records one agency handled on one day
+    """The value of one statistics indicator for the records one agency handled in one month
     (count, or the sum for money and durations). Recounted from the records in the transaction
-    that writes them (``statistics/counts.py``); never edited by hand."""
+    that writes them (``statistics/counts.py``); never edited by hand. A month, not a day: every
+    period the page offers (year, quarter, month) is made of whole months, and a year page then
+    sums 24 rows per indicator and agency instead of 730 (ADR 0243)."""
 
     scope_path_lookup = "agency__path"
 
@@ -22,7 +24,7 @@ class StatisticsCount(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("办理机构"), on_delete=models.CASCADE, related_name="+"
     )
-    day = models.DateField(_("日期"))
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
     value = models.DecimalField(_("数值"), max_digits=18, decimal_places=2)
 
     objects = RestrictedManager()
@@ -32,10 +34,12 @@ class StatisticsCount(models.Model):
         verbose_name_plural = _("执法统计计数")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "agency", "day"], name="statistics_count_unique"
+                fields=["indicator", "agency", "month"], name="statistics_count_month_unique"
             )
         ]
-        indexes = [models.Index(fields=["indicator", "day", "agency"])]
+        indexes = [
+            models.Index(fields=["month", "indicator", "agency"], name="statistics_count_month_idx")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.day}"
+        return f"{self.indicator} {self.month:%Y-%m}"

@@ -11,9 +11,11 @@ from the apps' tables (ADR 0170): either way a record written a moment ago is in
 from __future__ import annotations
 
 import datetime
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from functools import reduce
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.db.models import (
@@ -32,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.org.models import Agency
 
-from .counts import aggregates, rolled_up
+from .counts import aggregates, counted, live
 from .indicators import RATIOS, Indicator, Source, indicator_get, ratio, sources
 
 KINDS = ("year", "quarter", "month")
@@ -101,13 +103,29 @@ class Period:
 
 def period_q(source: Source, period: Period) -> Q:
     """The records of ``source`` whose date falls in ``period`` (local days)."""
+    return day_range_q(source, period.start, period.end)
+
+
+def day_range_q(
+    source: Source, first: datetime.date | None, last: datetime.date | None = None
+) -> Q:
+    """The records of ``source`` dated from local day ``first`` to ``last`` (either open)."""
+    q = Q()
     if source.is_datetime:
-        start = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time.min))
-        end = timezone.make_aware(
-            datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min)
-        )
-        return Q(**{f"{source.date_field}__gte": start, f"{source.date_field}__lt": end})
-    return Q(**{f"{source.date_field}__gte": period.start, f"{source.date_field}__lte": period.end})
+        if first is not None:
+            start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+            q &= Q(**{f"{source.date_field}__gte": start})
+        if last is not None:
+            end = timezone.make_aware(
+                datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+            )
+            q &= Q(**{f"{source.date_field}__lt": end})
+        return q
+    if first is not None:
+        q &= Q(**{f"{source.date_field}__gte": first})
+    if last is not None:
+        q &= Q(**{f"{source.date_field}__lte": last})
+    return q
 
 
 def records(
@@ -166,6 +184,17 @@ class Column:
     drill_url: str = ""
 
 
+class RatioRow(NamedTuple):
+    """A rate or mean: of the period's total, of the same period last year, and per column
+    (本级, each subordinate, 合计) — so a sub-bureau's mean score is on its superior's page."""
+
+    label: Any
+    now: Decimal | None
+    before: Decimal | None
+    unit: Any  # "%" or a mean's unit such as 分
+    cells: list[Decimal | None]
+
+
 @dataclass
 class Table:
     agency: Agency
@@ -173,8 +202,7 @@ class Table:
     previous: Period
     columns: list[Column]
     groups: list[tuple[Any, list[Row]]] = field(default_factory=list)
-    # (label, this period, same period last year, unit: "%" or a mean's unit such as 分)
-    ratios: list[tuple[Any, Decimal | None, Decimal | None, Any]] = field(default_factory=list)
+    ratios: list[RatioRow] = field(default_factory=list)
 
     def rows(self) -> list[Row]:
         return [row for _group, rows in self.groups for row in rows]
@@ -196,79 +224,112 @@ def page_url(agency: Agency, period: Period) -> str:
     )
 
 
-def _live_rows(
-    *, user: Any, agency: Agency, period: Period, source: Source, today: datetime.date
-) -> list[dict]:
-    """One grouped query over the source's records of both periods (ADR 0170)."""
+Values = dict[str, dict[tuple[int, int], Any]]  # indicator → (agency id, in period?) → value
+
+
+def _live_values(
+    *,
+    user: Any,
+    agency: Agency,
+    period: Period,
+    source: Source,
+    indicators: list[Indicator],
+    today: datetime.date,
+    since: datetime.date | None = None,
+) -> Values:
+    """One grouped query over the source's records of both periods for ``indicators`` (ADR 0170),
+    dated ``since`` that day if given. When each of them has a condition, the records matching
+    none are left out in the WHERE (ADR 0243)."""
     current_q = period_q(source, period)
     qs = (
         source.queryset()
         .restrict(user)
         .filter(**{f"{source.agency_field}__path__startswith": agency.path})
         .filter(current_q | period_q(source, period.last_year()))
-        .annotate(
+    )
+    if since is not None:
+        qs = qs.filter(day_range_q(source, since))
+    conditions = [indicator.condition(today) for indicator in indicators]
+    if all(conditions) and not any(indicator.is_amount for indicator in indicators):
+        qs = qs.filter(reduce(operator.or_, conditions))
+    rows = (
+        qs.annotate(
             in_period=Case(
                 When(current_q, then=Value(1)), default=Value(0), output_field=IntegerField()
             )
         )
         .order_by()
         .values(source.agency_field, "in_period")
-        .annotate(**aggregates(source, today))
+        .annotate(**aggregates(indicators, today))
     )
-    return list(qs)
+    values: Values = {indicator.key: {} for indicator in indicators}
+    for row in rows:
+        key = (row[source.agency_field], row["in_period"])
+        for indicator in indicators:
+            values[indicator.key][key] = row[indicator.key] or 0
+    return values
 
 
-def _count_rows(
-    *, user: Any, agency: Agency, period: Period, rolled: list[Source]
-) -> dict[str, list[dict]]:
-    """The rolled-up sources' rows in the shape of ``_live_rows``, from the count rows kept in
-    the writing transaction (ADR 0172): one query for all of them."""
+def _counted_values(
+    *, user: Any, agency: Agency, period: Period, indicators: list, today: datetime.date
+) -> tuple[Values, Values]:
+    """The counted indicators' values from the count rows kept in the writing transaction
+    (ADR 0172, 0243): one query for all of them, over the months of the two periods. Also the
+    part of each value from the months that are over (before today's month), which the
+    indicators that read today take from the count rows (``Indicator.settled_as``)."""
     from sanxiang.supervision.models import StatisticsCount
 
-    if not rolled:
-        return {}
+    if not indicators:
+        return {}, {}
     previous = period.last_year()
-    owner = {i.key: (s, i) for s in rolled for i in s.indicators}
-    current = Q(day__gte=period.start, day__lte=period.end)
-    qs = (
+    current = Q(month__gte=period.start, month__lte=period.end)
+    rows = (
         StatisticsCount.objects.restrict(user)
-        .filter(indicator__in=list(owner), agency__path__startswith=agency.path)
-        .filter(current | Q(day__gte=previous.start, day__lte=previous.end))
+        .filter(indicator__in=[i.key for i in indicators], agency__path__startswith=agency.path)
+        .filter(current | Q(month__gte=previous.start, month__lte=previous.end))
         .annotate(
             in_period=Case(
                 When(current, then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
+            ),
+            over=Case(
+                When(month__lt=today.replace(day=1), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
         )
         .order_by()
-        .values("indicator", "agency", "in_period")
+        .values_list("indicator", "agency", "in_period", "over")
         .annotate(total=Sum("value"))
     )
-    merged: dict[str, dict[tuple[int, int], dict]] = {s.key: {} for s in rolled}
+    # counts and integer sums as integers, money as the Decimal the live sum gives
     money = {
-        s.key: {
-            i.key
-            for i in s.indicators
-            if i.is_amount
-            and isinstance(s.queryset().model._meta.get_field(i.amount_field), DecimalField)
-        }
-        for s in rolled
+        i.key
+        for i in indicators
+        if i.is_amount
+        and isinstance(i.source.queryset().model._meta.get_field(i.amount_field), DecimalField)
     }
-    for item in qs:
-        source, indicator = owner[item["indicator"]]
-        row = merged[source.key].setdefault(
-            (item["agency"], item["in_period"]),
-            {source.agency_field: item["agency"], "in_period": item["in_period"]},
-        )
-        # counts and integer sums as integers, money as the Decimal the live sum gives
-        total = item["total"]
-        row[indicator.key] = total if indicator.key in money[source.key] else int(total)
-    return {key: list(rows.values()) for key, rows in merged.items()}
+    values: Values = {i.key: {} for i in indicators}
+    settled: Values = {i.key: {} for i in indicators}
+    for key, agency_id, in_period, over, total in rows:
+        total = total if key in money else int(total)
+        cell = (agency_id, in_period)
+        values[key][cell] = values[key].get(cell, 0) + total
+        if over:
+            settled[key][cell] = total
+    return values, settled
+
+
+def _settled_parts(source: Source, indicator: Indicator, counted_keys: set[str]) -> bool:
+    parts = indicator.settled_as
+    return bool(parts) and all(
+        key in counted_keys and indicator_get(key).source is source for key in parts
+    )
 
 
 def compute(*, user: Any, agency: Agency, period: Period, today: datetime.date) -> Table:
     """The figures of ``agency`` (own records), of each direct subordinate (its subtree) and the
-    total, for ``period`` and the total of the same period last year: one grouped query per
-    source."""
+    total, for ``period`` and the total of the same period last year: one query over the count
+    rows, and one grouped query per source with an indicator that reads today (ADR 0243)."""
     previous = period.last_year()
     subordinates = list(agency.children.order_by("path"))
     paths = dict(Agency.objects.filter(path__startswith=agency.path).values_list("pk", "path"))
@@ -279,51 +340,94 @@ def compute(*, user: Any, agency: Agency, period: Period, today: datetime.date) 
     ]
     columns.append(Column(agency, "total", _("合计")))
     table = Table(agency, period, previous, columns)
-    grouped: dict[Any, list[Row]] = {}
-    rolled = [s for s in sources() if rolled_up(s)]
-    counted = _count_rows(user=user, agency=agency, period=period, rolled=rolled)
+    # which cell each agency's records go to: 0 its own column, i the i-th subordinate's subtree
+    slot: dict[int, int] = {agency.pk: 0}
+    for agency_id, path in paths.items():
+        for index, sub in enumerate(subordinates, start=1):
+            if path.startswith(sub.path):
+                slot[agency_id] = index
+                break
+    counted_indicators = [i for s in sources() for i in counted(s)]
+    values, settled = _counted_values(
+        user=user, agency=agency, period=period, indicators=counted_indicators, today=today
+    )
+    counted_keys = {i.key for i in counted_indicators}
+    this_month = today.replace(day=1)
     for source in sources():
-        if source.key in counted:
-            rows = counted[source.key]
-        else:
-            rows = _live_rows(user=user, agency=agency, period=period, source=source, today=today)
+        wanted = live(source)
+        split = [i for i in wanted if _settled_parts(source, i, counted_keys)]
+        whole = [i for i in wanted if i not in split]
+        if whole:
+            values.update(
+                _live_values(
+                    user=user,
+                    agency=agency,
+                    period=period,
+                    source=source,
+                    indicators=whole,
+                    today=today,
+                )
+            )
+        if split:
+            # the months that are over from the count rows, this month and later live
+            recent = _live_values(
+                user=user,
+                agency=agency,
+                period=period,
+                source=source,
+                indicators=split,
+                today=today,
+                since=this_month,
+            )
+            for indicator in split:
+                plus, minus = (settled[key] for key in indicator.settled_as)
+                merged = dict(recent[indicator.key])
+                for cell in set(plus) | set(minus):
+                    merged[cell] = merged.get(cell, 0) + plus.get(cell, 0) - minus.get(cell, 0)
+                values[indicator.key] = merged
+    # the query strings of the lists behind the cells, the same for every indicator (list_url)
+    query = period.query()
+    own_query = urlencode({"agency": agency.pk, **query, "own": 1})
+    sub_queries = [urlencode({"agency": sub.pk, **query}) for sub in subordinates]
+    total_query = urlencode({"agency": agency.pk, **query})
+    previous_query = urlencode({"agency": agency.pk, **previous.query()})
+    list_prefix = reverse("supervision:statistics_list", args=["-"])[:-2]
+    grouped: dict[Any, list[Row]] = {}
+    for source in sources():
         for indicator in source.indicators:
-            sums = {"own": 0, "prev": 0, **{sub.pk: 0 for sub in subordinates}}
-            for row in rows:
-                value = row.get(indicator.key) or 0
-                if not row["in_period"]:
-                    sums["prev"] += value
-                    continue
-                agency_id = row[source.agency_field]
-                if agency_id == agency.pk:
-                    sums["own"] += value
-                    continue
-                path = paths.get(agency_id, "")
-                for sub in subordinates:
-                    if path.startswith(sub.path):
-                        sums[sub.pk] += value
-                        break
-            cells = [Cell(sums["own"], list_url(indicator, agency, True, period))]
+            base = f"{list_prefix}{indicator.key}/?"
+            sums = [0] * (len(subordinates) + 1)
+            before = 0
+            for (agency_id, in_period), value in values.get(indicator.key, {}).items():
+                if not in_period:
+                    before += value
+                elif agency_id in slot:
+                    sums[slot[agency_id]] += value
+            cells = [Cell(sums[0], base + own_query)]
             cells += [
-                Cell(sums[sub.pk], list_url(indicator, sub, False, period)) for sub in subordinates
+                Cell(sums[index], base + sub_queries[index - 1])
+                for index in range(1, len(subordinates) + 1)
             ]
-            total = sums["own"] + sum(sums[sub.pk] for sub in subordinates)
-            cells.append(Cell(total, list_url(indicator, agency, False, period)))
-            previous_cell = Cell(sums["prev"], list_url(indicator, agency, False, previous))
+            cells.append(Cell(sum(sums), base + total_query))
+            previous_cell = Cell(before, base + previous_query)
             grouped.setdefault(indicator.group, []).append(Row(indicator, cells, previous_cell))
     table.groups = list(grouped.items())
     for item in RATIOS:
         numerator, denominator = indicator_get(item.numerator), indicator_get(item.denominator)
         if numerator is None or denominator is None:
             continue
-        now_n, now_d = table.row(item.numerator), table.row(item.denominator)
+        top, bottom = table.row(item.numerator), table.row(item.denominator)
         percent = item.unit == "%"
         table.ratios.append(
-            (
+            RatioRow(
                 item.label,
-                ratio(now_n.total.value, now_d.total.value, percent),
-                ratio(now_n.previous.value, now_d.previous.value, percent),
+                ratio(top.total.value, bottom.total.value, percent),
+                ratio(top.previous.value, bottom.previous.value, percent),
                 item.unit,
+                [
+                    ratio(n.value, d.value, percent)
+                    for n, d in zip(top.cells, bottom.cells, strict=True)
+                ],
             )
         )
     return table

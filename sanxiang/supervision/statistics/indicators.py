@@ -57,6 +57,11 @@ class Indicator:
     condition: Condition = _always
     amount_field: str = ""  # indicators that add up a field: money (元), or points (分, ADR 0228)
     uses_today: bool = False  # the condition reads today's date: never rolled up (ADR 0172)
+    # For an indicator that reads today: two counted indicators of the same source whose
+    # difference it equals for the records of a month that is over (every date in it before
+    # today). Those months are then read from the count rows, only the current and later months
+    # live (ADR 0243).
+    settled_as: tuple[str, str] | None = None
     source: Source | None = None
 
     @property
@@ -256,7 +261,14 @@ def _ensure_builtin() -> None:
                 lambda _t: Q(verification="rectified", verified_on__lte=F("due_on")),
             ),
             Indicator(
-                "rectifications_overdue", _("逾期未整改"), HAZARDS, _overdue, uses_today=True
+                "rectifications_overdue",
+                _("逾期未整改"),
+                HAZARDS,
+                _overdue,
+                uses_today=True,
+                # a time limit due in a month that is over has passed: overdue unless it was
+                # rectified on time
+                settled_as=("rectifications_due", "rectified_on_time"),
             ),
         ],
     )

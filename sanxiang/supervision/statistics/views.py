@@ -145,9 +145,15 @@ def workbook_bytes(table: figures.Table) -> bytes:
                 + [cell.value for cell in row.cells]
                 + [row.previous.value, row.change if row.change is not None else ""],
             )
-    for label, now, before, unit in table.ratios:
+    for item in table.ratios:
+        unit = item.unit
         kind = _("比率（%）") if unit == "%" else _("平均值（%(u)s）") % {"u": unit}
-        xlsx_append(sheet, [kind, str(label), now if now is not None else "", before or ""])
+        xlsx_append(
+            sheet,
+            [kind, str(item.label)]
+            + [value if value is not None else "" for value in item.cells]
+            + [item.before if item.before is not None else "", ""],
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -80,9 +80,17 @@ def test_demo_campaign_then_figures_equal_their_lists_roll_up_export_and_stay_fr
     assert table.row("evaluation_excellent").total.value == 0
     unit_column = next(i for i, c in enumerate(table.columns) if c.agency == scored.unit)
     assert table.row("evaluation_fail").cells[unit_column].value == 1
-    mean = next(r for r in table.ratios if str(r[0]) == "案卷评查平均分")
-    assert mean[1] == scored.total and str(mean[3]) == "分"
+    mean = next(r for r in table.ratios if str(r.label) == "案卷评查平均分")
+    assert mean.now == scored.total and str(mean.unit) == "分"
     assert "案卷评查平均分" in page.content.decode()
+    # the mean per column too (ADR 0243): the handling unit's column has the file's score, a
+    # column without a scored file none, 合计 the page's mean
+    assert mean.cells[unit_column] == scored.total and mean.cells[-1] == mean.now
+    assert all(v is None for i, v in enumerate(mean.cells[:-1]) if i != unit_column)
+    ratios_html = page.content.decode().split('id="stats-ratios"')[1].split("</table>")[0]
+    mean_line = next(line for line in ratios_html.split("<tr>") if "案卷评查平均分" in line)
+    assert mean_line.count("<td") == len(table.columns) + 1
+    assert mean_line.count(f">{mean.now}分<") == 2  # its unit's column and 合计
     assert _walk(client, table) > 100
     # one sub-bureau: its column on the province's page equals its own page's total
     sub = next(c for c in table.columns if c.kind == "sub" and c.agency.children.count() == 0)
