@@ -121,3 +121,16 @@ def object_store(seaweedfs, settings):
     }
     default_storage.ensure_bucket()
     return default_storage
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """The test database is a copy of one migrated template (``sanxiang.testing.migrated_db``,
+    ADR 0259), not a migration per worker and pass."""
+    from sanxiang.testing import migrated_db
+
+    with django_db_blocker.unblock():
+        config = migrated_db.setup_default_database()
+    yield
+    with django_db_blocker.unblock():
+        migrated_db.teardown(config)
