@@ -97,6 +97,8 @@ def main() -> None:
         method="direct",
         recipient="矿长",
         officers=crew,
+        identity_shown=True,
+        shown_at=timezone.now(),
     )
     case.refresh_from_db()
     execution.payment_record(

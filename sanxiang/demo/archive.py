@@ -25,6 +25,7 @@ import logging
 import time
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from sanxiang.archive.models import ArchiveUnit, UnitStatus
 from sanxiang.cases import execution
@@ -84,6 +85,8 @@ def _closed_case(demo: Demo, pair: list[Staff], mine, fine: str, receipt: str) -
         method="direct",
         recipient="矿长（示例）",
         officers=pair,
+        identity_shown=True,
+        shown_at=timezone.now(),
     )
     case.refresh_from_db()
     execution.payment_record(

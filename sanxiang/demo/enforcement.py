@@ -258,6 +258,8 @@ def load_demo_enforcement(*, province: Agency) -> None:
         method="direct",
         recipient="矿长（示例）",
         officers=officers[10:12],
+        identity_shown=True,
+        shown_at=timezone.now(),
     )
     closed.refresh_from_db()
     execution.payment_record(
@@ -293,4 +295,13 @@ def load_demo_enforcement(*, province: Agency) -> None:
         officers=officers[12:14],
         started_at=now - datetime.timedelta(minutes=10),
         ended_at=now,
+        identity_shown=True,
+        items=[
+            {
+                "name": "3号采煤工作面（示例）",
+                "specification": "—",
+                "quantity": "1处",
+                "place": "井下3号采区",
+            }
+        ],
     )
