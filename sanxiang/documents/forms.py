@@ -133,6 +133,7 @@ class PaperAttachForm(forms.Form):
     kept_at = forms.CharField(
         label=_("纸质原件存放位置"),
         max_length=200,
+        required=False,  # the service says what is missing (one message for page and API)
         help_text=_("如：案卷第1卷第12页。"),
     )
     note = forms.CharField(

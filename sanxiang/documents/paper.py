@@ -113,7 +113,9 @@ def paper_attach(
     the paper is kept. The scan goes to the write-once blob store; the event binds the
     counterpart PDF's SHA-256, the scan's SHA-256 and SM3, the signing date and the place."""
     document = (
-        Document.objects.select_for_update().select_related("number", "agency").get(pk=document.pk)
+        Document.objects.select_for_update(of=("self",))
+        .select_related("number", "agency")
+        .get(pk=document.pk)
     )
     require_scope(actor, document.agency)
     if not may_attach(actor, document):
