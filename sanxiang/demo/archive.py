@@ -25,7 +25,6 @@ import logging
 import time
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from sanxiang.archive.models import ArchiveUnit, UnitStatus
 from sanxiang.cases import execution
@@ -37,7 +36,7 @@ from sanxiang.inspections import services as inspections
 from sanxiang.inspections.models import LetterKind
 from sanxiang.org.models import Agency, Staff
 
-from .enforcement import Demo
+from .enforcement import Demo, showing_time
 
 log = logging.getLogger(__name__)
 ONSITE_RECORD = "onsite_record"  # 现场检查记录
@@ -86,7 +85,7 @@ def _closed_case(demo: Demo, pair: list[Staff], mine, fine: str, receipt: str) -
         recipient="矿长（示例）",
         officers=pair,
         identity_shown=True,
-        shown_at=timezone.now(),
+        shown_at=showing_time(demo.today),
     )
     case.refresh_from_db()
     execution.payment_record(
