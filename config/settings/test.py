@@ -35,3 +35,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The login slow-down (ADR 0073) is tested with its own settings; elsewhere tests sign in and
 # fail on purpose more often than a person would.
 SANXIANG_LOGIN_SLOWDOWN_FREE = 50
+# A test database is thrown away: its commits need not wait for the disk. PostgreSQL keeps every
+# guarantee but durability across a server crash (synchronous_commit=off); migrations, the
+# transactional tests' flushes and the ledger's own commits stop waiting for the WAL flush.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

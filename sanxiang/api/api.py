@@ -22,6 +22,7 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("/org/", org_router)
 api.add_router("/registry/", registry_router)
+api.add_router("/registry/", "sanxiang.registry.api_minefile.router")  # 一矿一档 (ADR 0256)
 api.add_router("/ledger/", ledger_router)
 api.add_router("/evidence/", "sanxiang.evidence.api.router")
 api.add_router("/catalog/", catalog_router)

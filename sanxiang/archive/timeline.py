@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from sanxiang.core.confidentiality import Confidentiality
 from sanxiang.registry.models import CoalMine
 from sanxiang.registry.timeline import Feed, TimelineEvent
 
@@ -24,6 +25,8 @@ def _summary(unit: ArchiveUnit) -> str:
     parts.append(unit.get_kind_display())
     if unit.retention_period:
         parts.append(_("保管期限：%(p)s") % {"p": unit.get_retention_period_display()})
+    if unit.confidentiality != Confidentiality.ORDINARY:  # JL-ARC-2, ADR 0257
+        parts.append(_("密级：%(level)s") % {"level": unit.get_confidentiality_display()})
     if unit.status == UnitStatus.RETURNED and unit.status_reason:
         parts.append(_("退回理由：%(r)s") % {"r": unit.status_reason})
     return "；".join(parts)

@@ -1,5 +1,7 @@
 """The case's stored due dates, for the recompute when a year's arrangement is loaded
-(``core.deadline_recompute``, ADR 0096)."""
+(``core.deadline_recompute``, ADR 0096): the case's own periods, the handling limit of an
+evidence preservation (先行登记保存, 7 working days) and the withdrawal period an appeal's
+outcome opened on the published result (the appeal keeps its own copy of that date)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.deadline_recompute import StoredDeadline, mirror_due, pending
 
-from . import deadlines
-from .models import Case
+from . import branch_rules, deadlines
+from .branch_workflow import BranchKind, BranchStatus
+from .models import Appeal, Case, CaseBranch
 
 
 def stored_deadlines(since):
@@ -77,6 +80,55 @@ def stored_deadlines(since):
                 ),
                 **common,
             )
+    yield from _branch_deadlines(since)
+    yield from _appeal_deadlines(since)
+
+
+def _branch_deadlines(since):
+    """An open preservation's handling limit (the agency's): the sealing term is counted in
+    calendar days and never moves, so it has no provisional date."""
+    branches = CaseBranch.objects.filter(
+        pending("due_on", "due_provisional", since),
+        kind=BranchKind.PRESERVATION,
+        status=BranchStatus.PRESERVED,
+    ).select_related("case", "created_by")
+    for branch in branches.prefetch_related("case__officers"):
+        yield StoredDeadline(
+            obj=branch,
+            date_field="due_on",
+            flag_field="due_provisional",
+            label=_("先行登记保存处理决定期限"),
+            compute=lambda d=branch.started_on: branch_rules.preservation_decision_due(d),
+            owners=[*branch.case.officers.all(), branch.created_by],
+            link=reverse("cases:branch", args=[branch.case_id, branch.pk]),
+        )
+
+
+def _appeal_deadlines(since):
+    """The withdrawal period an appeal opened, while its publication is not yet withdrawn: the
+    same rule as the publication's own date (3 working days from the day the outcome came)."""
+    from sanxiang.publicity import rules as publicity_rules
+    from sanxiang.publicity.models import Publication
+
+    appeals = Appeal.objects.filter(
+        pending("withdrawal_due", "withdrawal_due_provisional", since),
+        publication_id_withdrawn__isnull=False,
+    ).select_related("case", "recorded_by")
+    for appeal in appeals.prefetch_related("case__officers"):
+        publication = Publication.objects.filter(
+            pk=appeal.publication_id_withdrawn, withdrawn_at__isnull=True, revoked_on__isnull=False
+        ).first()
+        if publication is None:
+            continue
+        yield StoredDeadline(
+            obj=appeal,
+            date_field="withdrawal_due",
+            flag_field="withdrawal_due_provisional",
+            label=_("撤下公示期限"),
+            compute=lambda d=publication.revoked_on: publicity_rules.withdrawal_due(d),
+            owners=[*appeal.case.officers.all(), appeal.recorded_by],
+            link=reverse("cases:detail", args=[appeal.case_id]),
+        )
 
 
 def _mirror_post_review(actor, case: Case, date, provisional: bool) -> None:

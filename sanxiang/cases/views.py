@@ -92,6 +92,7 @@ def case_file(request):
         title=_("提请立案：%(i)s") % {"i": inspection},
         cancel_url=reverse("inspections:inspection_detail", args=[inspection.pk]),
         section=SECTION,
+        submit_label=_("提请立案"),
     )
 
 

@@ -30,11 +30,14 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from sanxiang.core.readable import register_readable
         from sanxiang.ledger.actions import ACTION_LABELS as LEDGER_LABELS
+        from sanxiang.registry.timeline import register_timeline_source
 
+        from . import minefile
         from .models import ComplaintFile, ComplaintStep
         from .selectors import complaint_list
 
         LEDGER_LABELS.update(ACTION_LABELS)
+        register_timeline_source(minefile.feeds)  # 一矿一档: reports against the mine
 
         from sanxiang.enterprise.sections import register_enterprise_section
 

@@ -61,7 +61,10 @@ def home(request):
             user=user, validity="expired", today=today
         ).count(),
         "staffing": org_selectors.staffing_counts(user=user),
-        "next_year_known": workdays.Calendar.load(today, today).year_is_known(today.year + 1),
+        # Loaded over next year's first day, so that its notice, once entered, counts.
+        "next_year_known": workdays.Calendar.load(
+            datetime.date(today.year + 1, 1, 1), datetime.date(today.year + 1, 1, 1)
+        ).year_is_known(today.year + 1),
         "next_year": today.year + 1,
     }
     if is_superuser(user) or user.has_role(Role.PUBLICITY_EDITOR, Role.HEAD, Role.LEGAL_REVIEWER):

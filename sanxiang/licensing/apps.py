@@ -11,12 +11,13 @@ class LicensingConfig(AppConfig):
     verbose_name = _("行政许可")
 
     def ready(self) -> None:
-        from sanxiang.registry.timeline import register_mine_subjects
+        from sanxiang.registry.timeline import register_mine_subjects, register_timeline_source
 
-        from . import statistics
+        from . import minefile, statistics
         from .models import Application
 
         statistics.register()
+        register_timeline_source(minefile.feeds)  # 一矿一档: the mine's applications
 
         register_mine_subjects(
             "licensing.application", lambda mine: Application.objects.filter(mine=mine)

@@ -2,7 +2,11 @@
 inspection with a finding from the compendium → filing → notice → decision → service →
 payment → closure; the decision PDF is downloaded and its text read back in Chinese; every
 document the walk issued is then checked as a verifier would (signed, valid under the agency
-CA, the signer named, in the ledger, one changed byte reported, the seal's place — issue 18)."""
+CA, the signer named, in the ledger, one changed byte reported, the seal's place — issue 18).
+
+The same case is then filed in the archive and handed over (issue 14: ``archive_filing.py``):
+handed to the archive, submitted by the custodian, approved by the head, its volume read back
+page by page and its bag verified offline. One test, so the walk runs once."""
 
 from __future__ import annotations
 
@@ -15,23 +19,42 @@ from django.utils import timezone
 
 from sanxiang.cases.models import Case
 from sanxiang.cases.workflow import CaseStatus
+from sanxiang.catalog.models import CatalogKind
+from sanxiang.catalog.samples import load_sample_catalog
 from sanxiang.ledger.verification import verify_ledger
 from sanxiang.testing import factories
 from sanxiang.testing.browser import login as shared_login
+from tests.browser.archive_filing import file_and_hand_over
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def people(transactional_db):
+def people(transactional_db, monkeypatch):
+    from sanxiang.archive.tests.checks_world import real_mp4
+
     national = factories.agency(name="国家局（浏览器测试）", short="国")
     provincial = factories.agency(parent=national, name="测试省煤矿安全监察局", short="测")
     sub = factories.agency(parent=provincial, name="测试省煤矿安全监察局甲分局", short="甲")
     factories.enforcement_catalogs(agency=provincial)
+    load_sample_catalog(  # the archive's retention schedule (示例), for filing the case
+        kind=CatalogKind.RETENTION_SCHEDULE,
+        agency=provincial,
+        effective_from=factories.ENFORCEMENT_CATALOG_START,
+        **factories.catalog_team(agency=provincial),
+    )
+    # The notice recording is a real (tiny) MP4: the archive's check probes it with ffprobe.
+    stand_in = factories.recording
+    monkeypatch.setattr(
+        factories,
+        "recording",
+        lambda **kw: stand_in(**{"data": real_mp4(kw.get("title") or ""), **kw}),
+    )
     return {
         "officer": factories.officer(agency=sub, username="officer_web", full_name="李明"),
         "partner": factories.officer(agency=sub, username="partner_web", full_name="王强"),
         "head": factories.head(agency=sub, username="head_web", full_name="赵局长"),
+        "custodian": factories.custodian(agency=sub, username="custodian_web", full_name="钱档案"),
         "mine": factories.mine(agency=sub, name="测试省安泰煤业有限公司泰安煤矿"),
     }
 
@@ -221,3 +244,13 @@ def test_full_penalty_case_in_the_browser(page, head_page, people, output_dir, t
     assert count >= 2 and not problems, problems
     kinds = {d.title for d in issued}
     assert "行政处罚决定书" in kinds, kinds
+
+    # 8. The archive (issue 14): the case handed over, filed, its volume and bag checked.
+    file_and_hand_over(
+        page=page,
+        head_page=head_page,
+        case=case,
+        case_url=case_url,
+        output_dir=output_dir,
+        tmp_path=tmp_path,
+    )

@@ -20,18 +20,30 @@ from sanxiang.testing import factories
 from .test_export import _change_original
 
 
-def _unit(team, *, recording: bool = False, broken_record: bool = False, monkeypatch=None):
-    """An inspection closed without a case; optionally with a recording of the visit, or with
-    an on-site record whose stored PDF does not open (issued like that, unsigned)."""
+def _unit(
+    team,
+    *,
+    recording: bool = False,
+    recording_data: bytes | None = None,
+    broken_record: bool = False,
+    monkeypatch=None,
+):
+    """An inspection closed without a case; optionally with a recording of the visit (its bytes
+    ``recording_data`` when given), or with an on-site record whose stored PDF does not open
+    (issued like that, unsigned)."""
     from sanxiang.inspections import services as inspections
 
     plan = factories.inspection_plan(
         officers=[team["officer"], team["partner"]], mine=team["mine"], head=team["head"]
     )
     visit = factories.inspection(plan=plan)
-    if recording:
+    if recording or recording_data is not None:
         factories.recording(
-            actor=team["officer"], title="现场检查录像", activity="inspection", subject=visit
+            actor=team["officer"],
+            data=recording_data,
+            title="现场检查录像",
+            activity="inspection",
+            subject=visit,
         )
     if broken_record:
         from django.conf import settings
@@ -88,6 +100,50 @@ def test_a_pdf_that_does_not_open_refuses_submission(team, monkeypatch):
     unit = _unit(team, broken_record=True, monkeypatch=monkeypatch)
     seq = unit.items.get(title="现场检查记录").seq
     _refused_submission(team, unit, f"第{seq}件 现场检查记录", "PDF 无法打开")
+
+
+def test_a_recording_carrying_the_eicar_string_refuses_submission_on_the_page(team):
+    """The custodian presses 提交归档 on the unit page (a real CSRF-checked form post): a
+    recording uploaded through the evidence service (the browser upload's service) carries the
+    EICAR test string in its title tag — a playable MP4, so only ClamAV (``clamscan`` with the
+    shipped test database) can object. The page answers 400 naming the item and the signature,
+    the unit stays a draft without a number, and the failed run is stored and ledgered."""
+    from django.test import Client
+
+    from sanxiang.testing.auth import sign_in
+
+    from .checks_world import EICAR, real_mp4
+
+    carrier = real_mp4(EICAR)  # the string in the MP4's title tag
+    unit = _unit(team, recording_data=carrier)
+    item = unit.items.get(kind="recording")
+    assert EICAR.encode("ascii") in carrier
+    client = sign_in(Client(enforce_csrf_checks=True), team["custodian"])
+    form = client.get(f"/archive/{unit.pk}/do/submit/")
+    assert form.status_code == 200 and "提交归档" in form.content.decode()
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        f"/archive/{unit.pk}/do/submit/", {"confirm": "on", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "四性检测未通过，不能提交归档：" in page
+    named = f"第{item.seq}件 现场检查录像（{item.doc_number}）"  # its evidence number
+    assert named in page, page
+    assert "发现病毒或恶意代码：Sanxiang.Test.EICAR-NDB.UNOFFICIAL" in page
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.DRAFT and unit.archival_code == ""
+    run = CheckRun.objects.get(unit=unit)
+    assert not run.passed and run.trigger == "filing"
+    failed = [
+        (key, f["code"], f["item"])
+        for key in ("authenticity", "integrity", "usability", "security")
+        for f in run.report[key]
+        if not f["ok"]
+    ]
+    assert failed == [("security", "virus", named)]  # the MP4 itself plays and is intact
+    assert LedgerEntry.objects.filter(action="archive.check", object_id=str(run.pk)).exists()
+    assert not LedgerEntry.objects.filter(action="archive.submit", object_id=str(unit.pk))
 
 
 def _approval_refused(team, unit, *defects: str) -> None:

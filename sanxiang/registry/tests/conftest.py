@@ -4,8 +4,11 @@ Sub-bureau A supervises mine ``M`` (and mine ``other``): a decided penalty case 
 inspection, finding, documents, a recorded prior notice and the publication drafted on commit),
 an inspection with a time-limited measure that was followed up and whose document was then
 voided, a major case under legal review, a recording of the mine itself and a trade-secret
-recording of the inspection, and a licensing publication typed in by hand. The provincial bureau
-inspected ``M`` as well. Mine ``other`` has a case and a recording of its own, which must never
+recording of the inspection, a state-secret drawing of the inspection registered by reference,
+and a licensing publication typed in by hand with an error report on
+it; a phone report against ``M`` whose reporter gave his name (also in his own words), a
+reconsideration of the decided case. The provincial bureau inspected ``M`` as well and holds its
+licensing application. Mine ``other`` has a case and a recording of its own, which must never
 show on ``M``'s file.
 """
 
@@ -17,11 +20,23 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from sanxiang.cases.appeals import appeal_register
+from sanxiang.catalog.models import CatalogKind
+from sanxiang.catalog.samples import load_sample_catalogs
+from sanxiang.complaints.services import complaint_register
 from sanxiang.documents import services as documents
+from sanxiang.documents.classified import classified_register
 from sanxiang.inspections import services as inspections
+from sanxiang.licensing.services import Material, licensing_items, submit_application
 from sanxiang.org.roles import Role
 from sanxiang.publicity import services as publicity
+from sanxiang.publicity.models import ErrorReport, Publication
 from sanxiang.testing import factories
+
+REPORTER = "举报人张秘密"
+REPORTER_PHONE = "13912345678"
+CLASSIFIED_TITLE = "涉密的井下图纸（测试）"
+CLASSIFIED_PLACE = "保密柜三号（测试）"
 
 
 def _build() -> dict:
@@ -89,6 +104,17 @@ def _build() -> dict:
         confidentiality="trade_secret",
     )
 
+    classified = classified_register(
+        actor=crew[0],
+        subject=visit,
+        item_kind="document",
+        title=CLASSIFIED_TITLE,
+        register_number="MJ-2026-001",
+        custodian_unit="测试省局保密室",
+        location=CLASSIFIED_PLACE,
+        digest="a" * 64,
+    )
+
     major = factories.major_case(officers=crew, mine=mine, head=head)
     review = factories.review_submitted(case=major, officer=crew[0])
 
@@ -99,6 +125,53 @@ def _build() -> dict:
         decided_on=today,
         mine=mine,
         fields={"party_name": mine.name, "licence_content": "延续安全生产许可证（测试）"},
+    )
+
+    complaint, _code = complaint_register(
+        actor=crew[0],
+        channel="phone",
+        data={
+            "mine": mine,
+            "category": "hazard",
+            "description": f"我是{REPORTER}，三号工作面瓦斯超限仍在作业（测试）。",
+            "place": "三号工作面",
+            "reporter_name": REPORTER,
+            "reporter_contact": REPORTER_PHONE,
+        },
+    )
+    appeal = appeal_register(
+        actor=head,
+        case=decided,
+        kind="reconsideration",
+        applicant=mine.name,
+        body="测试省人民政府（测试）",
+        filed_on=today,
+    )
+    # A result flagged by the public: the row as the public form leaves it (the form's own
+    # path, with its live-version and rate-limit checks, is tested in publicity/tests).
+    error_report = ErrorReport.objects.create(
+        publication=Publication.objects.get(mine=mine, category="licensing"),
+        number="JCMINEFILE01",
+        version_number=1,
+        description="许可证有效期写错了（测试）",
+    )
+
+    load_sample_catalogs(
+        agency=provincial,
+        effective_from=factories.ENFORCEMENT_CATALOG_START,
+        kinds=(CatalogKind.POWER_LIST,),
+        **factories.catalog_team(agency=provincial),
+    )
+    item = next(i for i in licensing_items(agency=provincial) if i.code == "XK-001")
+    application = submit_application(
+        mine=mine,
+        item=item,
+        materials=[
+            Material(name=name, file_name=f"{n}.pdf", data=b"%PDF-1.4\n% material\n")
+            for n, name in enumerate(item.material_list)
+        ],
+        contact="联系人老周 13800001111",
+        registered_by=people["province_crew"][0],
     )
 
     province_plan = factories.inspection_plan(
@@ -127,6 +200,11 @@ def _build() -> dict:
         "review": review,
         "province_visit": province_visit,
         "other_case": other_case,
+        "complaint": complaint,
+        "classified": classified,
+        "appeal": appeal,
+        "error_report": error_report,
+        "application": application,
     }
 
 
