@@ -78,6 +78,8 @@ def _build(args):
         method="direct",
         recipient="矿长",
         officers=crew,
+        identity_shown=True,
+        shown_at=timezone.now(),
     )
     case.refresh_from_db()
     execution.payment_record(

@@ -190,6 +190,10 @@ SANXIANG_SECOND_FACTOR_ROLES = env_list(
     "head,legal_reviewer,custodian,publicity_editor,system_admin",
 )
 SANXIANG_STEP_UP_MINUTES = int(env("SANXIANG_STEP_UP_MINUTES", "10"))
+# ADR 0233: working days after the on-site day within which the scan of a document signed by
+# hand on paper is attached; later, it is on the officers' home page as overdue (the agency's
+# own rule, not law).
+SANXIANG_PAPER_SCAN_WORKING_DAYS = int(env("SANXIANG_PAPER_SCAN_WORKING_DAYS", "3"))
 OTP_TOTP_ISSUER = "三项制度执法平台"
 OTP_TOTP_THROTTLE_FACTOR = 1
 # Accept codes within one step either side of the server's clock, without django-otp's drift

@@ -180,6 +180,12 @@ class EmergencyIn(InputSchema):
     ended_at: datetime.datetime
     location: str = Field("", max_length=200)
     legal_basis: str = Field(services.ONSITE_MEASURE_BASIS, max_length=500)
+    items: list[ItemIn] = Field(
+        [], max_length=50, description="查封、扣押：场所、设施或者财物清单（必填）"
+    )
+    showings: list[ShowingIn] | None = Field(None, max_length=20)
+    identity_shown: bool = False
+    shown_to: str = Field("", max_length=200)
 
 
 class ActOut(Schema):
@@ -247,6 +253,12 @@ class ServiceIn(InputSchema):
     recipient: str = Field(max_length=100)
     place: str = Field("", max_length=200)
     officer_ids: list[int] = Field(default_factory=list, max_length=20)
+    showings: list[ShowingIn] | None = Field(
+        None, max_length=20, description="直接送达、留置送达：送达人出示执法证件的记录"
+    )
+    identity_shown: bool = False
+    shown_at: datetime.datetime | None = None
+    shown_to: str = Field("", max_length=200)
 
 
 class PaymentIn(InputSchema):
@@ -451,6 +463,7 @@ def emergency_measure(request, case_id: int, payload: EmergencyIn):
     case = _case(request, case_id)
     data = payload.dict()
     officers = _staff(request, data.pop("officer_ids"), "officer_ids")
+    data["showings"] = showings_in(officers, data.pop("showings"))
     finding = resolve(case.findings.all(), data.pop("finding_id"), "finding_id")
     return Status(
         201,
@@ -552,6 +565,7 @@ def serve(request, case_id: int, payload: ServiceIn):
     case = _case(request, case_id)
     data = payload.dict()
     officers = _staff(request, data.pop("officer_ids"), "officer_ids")
+    data["showings"] = showings_in(officers, data.pop("showings"))
     execution.service_record(actor=request.user, case=case, officers=officers, **data)
     return _case(request, case_id)
 

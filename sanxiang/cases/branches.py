@@ -335,6 +335,7 @@ def branch_step(
     details: dict[str, Any] = {"on": on}
     table = [(_("事项"), branch.subject), (_("日期"), cn_date(on))]
     paragraphs = [note] if note else []
+    term_end = branch.due_on
     if row.action == "extend":
         due = rules.sealing_term_end(branch.started_on, extended=True)
         branch.due_on, branch.extended = due.date, True
@@ -362,6 +363,16 @@ def branch_step(
             preserved_on=branch.started_on,
             decided_on=on,
             note=note,
+        )
+    if row.action == "extend" and items:
+        content = notices.sealing_extension(
+            case,
+            items=items,
+            decision_number=first,
+            sealed_on=branch.started_on,
+            term_end=term_end,
+            extended_to=branch.due_on,
+            reason=note,
         )
     if row.action == "release" and items:
         content = notices.sealing_release(

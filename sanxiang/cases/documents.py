@@ -335,11 +335,17 @@ def penalty_decision(case: Case, proposal: Proposal) -> dict[str, Any]:
 
 
 @in_legal_language
-def service_receipt(case: Case, *, document, served_on, method, recipient, place, officers):
+def service_receipt(
+    case: Case, *, document, served_on, method, recipient, place, officers, showings=()
+):
     """送达回执 as the national format has it (ADR 0215): the document served, on whom, where,
     how — every method listed with the one of the service record marked —, the recipient, the
     date, the servers; the signature boxes the method calls for (a witness for 留置送达, the
-    arrival for 电子送达). ``method``: the ServiceMethod code of the service record."""
+    arrival for 电子送达). ``method``: the ServiceMethod code of the service record. The
+    servers' showing of their certificates at an in-person service goes into the 备注 box,
+    printed from its rows (GS-MID-1, ADR 0231)."""
+    from sanxiang.inspections import showings as showing_rules
+
     chosen = ServiceMethod(method)
     boxes = [
         {"label": _("收件人（签名或盖章）"), "value": recipient},
@@ -367,6 +373,7 @@ def service_receipt(case: Case, *, document, served_on, method, recipient, place
         ],
         "receipt_boxes": boxes,
         "signatures": [box["label"] for box in boxes],
+        "remarks": "；".join(showing_rules.showing_lines(showings)),
     }
 
 
@@ -517,11 +524,30 @@ def act_document(case: Case, act: CaseAct, *, officers, showings=None) -> dict[s
 
 
 @in_legal_language
-def emergency_measure(case: Case, act: CaseAct, basis: str, matches: list[dict]) -> dict[str, Any]:
-    """GS-MID-2: even an emergency measure states cause, facts, basis, reasons and rights."""
+def emergency_measure(
+    case: Case,
+    act: CaseAct,
+    basis: str,
+    matches: list[dict],
+    *,
+    showings=None,
+    items: list[dict] | None = None,
+) -> dict[str, Any]:
+    """GS-MID-2: even an emergency measure states cause, facts, basis, reasons and rights; the
+    officers' showing of their certificates is printed from its rows (GS-MID-1, ADR 0231) and a
+    sealing or seizure lists its items (行政强制法第二十四条)."""
+    from sanxiang.inspections import showings as showing_rules
+
+    if showings is None:
+        showings = showing_rules.showings_of(act)
     finding = act.finding
     return {
         "party": party(case),
+        "table": [
+            {"label": _("执法人员"), "value": "、".join(str(s.officer) for s in showings) or "—"},
+            {"label": _("出示证件"), "value": "；".join(showing_rules.showing_lines(showings))},
+        ],
+        **({"item_rows": items} if items else {}),
         "sections": [
             {
                 "heading": _("事由和事实"),

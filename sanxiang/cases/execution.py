@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.validation import clean_and_save
 from sanxiang.inspections import paperwork, rules
+from sanxiang.inspections import showings as showing_rules
+from sanxiang.inspections.models import ShowingAct
 from sanxiang.ledger.services import ledger_append
 from sanxiang.org.models import Staff
 
@@ -44,12 +46,22 @@ def service_record(
     recipient: str,
     officers: list[Staff] | None = None,
     place: str = "",
+    showings: list[dict[str, Any]] | None = None,
+    identity_shown: bool = False,
+    shown_at: datetime.datetime | None = None,
+    shown_to: str = "",
 ) -> ServiceRecord:
     """Serve the decision and issue the receipt (送达回执); starts the 15-day payment period.
-    Served in person, ≥ 2 officers show valid certificates (GS-MID-1)."""
+
+    Served in person (直接送达, 留置送达), ≥ 2 officers with valid certificates each show it
+    (GS-MID-1: 送达执法文书 is one of the acts the Measures name): ``showings`` as
+    {officer, shown_at, shown_to}, or the form's box ``identity_shown`` — every officer at
+    ``shown_at`` to ``shown_to`` (by default the recipient). Without a recorded showing an
+    in-person service is refused; the receipt prints the rows in its 备注 (ADR 0210, 0231)."""
     case, step = begin(actor, case, "serve")
     errors: dict[str, list[str]] = {}
     officers = _officer_list(officers)
+    drafts: list = []
     if method not in ServiceMethod.values:
         _add(errors, "method", _("未知的送达方式。"))
     if not _text(recipient):
@@ -62,6 +74,15 @@ def service_record(
         if method in IN_PERSON_METHODS:
             for problem in rules.officers_present_problems(officers, served_on):
                 _add(errors, "officers", problem)
+            drafts = _service_showings(
+                errors,
+                officers=officers,
+                served_on=served_on,
+                showings=showings,
+                identity_shown=identity_shown,
+                shown_at=shown_at,
+                shown_to=_text(shown_to) or _text(recipient),
+            )
     electronic = method == ServiceMethod.ELECTRONIC
     if electronic:
         # 电子送达 only to a mine's account with its written consent; served on arrival (ADR 0150).
@@ -80,6 +101,10 @@ def service_record(
         place = _("企业账号（电子送达，%(at)s到达）") % {
             "at": timezone.localtime(delivery.arrived_at).strftime("%Y-%m-%d %H:%M:%S")
         }
+    # printed from the showings as they are stored with the service record, in this transaction
+    rows = showing_rules.showing_rows(
+        drafts, agency=case.agency, act=ShowingAct.SERVICE, actor=actor
+    )
     receipt = paperwork.issue_document(
         actor=actor,
         agency=case.agency,
@@ -92,6 +117,7 @@ def service_record(
             recipient=_text(recipient),
             place=_text(place),
             officers=officers,
+            showings=rows,
         ),
         subject=case,
     )
@@ -107,6 +133,7 @@ def service_record(
     )
     clean_and_save(record)
     record.officers.set(officers)
+    showing_rules.showings_record(actor=actor, subject=record, rows=rows)
     ledger_append(
         actor=actor,
         action="case.service",
@@ -119,6 +146,26 @@ def service_record(
         case.payment_due, case.payment_due_provisional = due.date, due.provisional
     finish(actor, case, step, {"receipt": receipt.number.text, "payment_due": case.payment_due})
     return record
+
+
+def _service_showings(
+    errors: dict[str, list[str]],
+    *,
+    officers: list[Staff],
+    served_on: datetime.date,
+    showings: list[dict[str, Any]] | None,
+    identity_shown: bool,
+    shown_at: datetime.datetime | None,
+    shown_to: str,
+) -> list:
+    """The checked showings of an in-person service: on the day of service, by the servers."""
+    if showings is None and identity_shown:
+        if not isinstance(shown_at, datetime.datetime):
+            _add(errors, "shown_at", _("请填写送达时出示执法证件的时间。"))
+            return []
+        showings = showing_rules.showings_for_all(officers, shown_at=shown_at, shown_to=shown_to)
+    day = timezone.make_aware(datetime.datetime.combine(served_on, datetime.time(12)))
+    return showing_rules.showings_check(showings, officers=officers, start=day, errors=errors)
 
 
 @transaction.atomic

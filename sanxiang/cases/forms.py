@@ -170,6 +170,24 @@ class EmergencyForm(forms.Form):
     started_at = datetime_field(_("开始时间"))
     ended_at = datetime_field(_("结束时间"))
     location = forms.CharField(label=_("地点"), max_length=200, required=False)
+    items = forms.CharField(
+        label=_("查封（扣押）清单"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "查封、扣押必填：每行一项，依次写场所、设施或者财物名称｜规格型号｜数量｜地点，用“｜”分隔。"
+        ),
+    )
+    identity_shown = forms.BooleanField(
+        label=_("到场执法人员均已在开始时出示执法证件、表明身份，并说明依据和理由"),
+        required=False,
+    )
+    shown_to = forms.CharField(
+        label=_("向谁出示"),
+        max_length=200,
+        required=False,
+        help_text=_("不填写的，为当事人。"),
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -298,10 +316,22 @@ class ServiceForm(forms.Form):
     recipient = forms.CharField(label=_("签收人"), max_length=100)
     place = forms.CharField(label=_("送达地点"), max_length=200, required=False)
     officers = OfficerChoiceField(label=_("送达人"), queryset=Staff.objects.none(), required=False)
+    identity_shown = forms.BooleanField(
+        label=_("直接送达、留置送达时，送达人均已出示执法证件、表明身份"),
+        required=False,
+    )
+    shown_at = datetime_field(_("出示执法证件的时间"), required=False)
+    shown_to = forms.CharField(
+        label=_("向谁出示"),
+        max_length=200,
+        required=False,
+        help_text=_("不填写的，为签收人。"),
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["served_on"].initial = timezone.localdate()
+        self.fields["shown_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["officers"].queryset = _team(case)
         self.fields["officers"].initial = list(case.officers.values_list("pk", flat=True))
 

@@ -1,6 +1,7 @@
 """The content of the notices and decisions with a list of items (ADR 0215, JL-TXT-1).
 
-先行登记保存证据通知书 and its 处理决定书, 查封（扣押）决定书 and 解除查封（扣押）决定书, 抽样取证通知书:
+先行登记保存证据通知书 and its 处理决定书, 查封（扣押）决定书, 延长查封（扣押）期限决定书 and
+解除查封（扣押）决定书, 抽样取证通知书:
 each follows its national format (煤矿安全监察行政执法文书式样) and its own template
 (``documents/pdf/<type>.html``): the party, the text of the format filled from the record, the
 table of items (``item_lists``), the term and its basis where the law sets one, the remedies
@@ -25,6 +26,7 @@ from .models import Case
 PRESERVATION_BASIS = "《中华人民共和国行政处罚法》第五十六条"
 SEALING_PROCEDURE_BASIS = "《中华人民共和国行政强制法》第二十四条、第二十五条"
 RELEASE_BASIS = "《中华人民共和国行政强制法》第二十八条"
+EXTENSION_BASIS = "《中华人民共和国行政强制法》第二十五条"
 
 
 def _you(case: Case) -> str:
@@ -192,6 +194,63 @@ def sealing_release(
             )
         ],
         "item_rows": items,
+        "signatures": [_("当事人（签名或盖章）"), _("执法人员（签名）")],
+    }
+
+
+@in_legal_language
+def sealing_extension(
+    case: Case,
+    *,
+    items: list[dict],
+    decision_number: str,
+    sealed_on: datetime.date,
+    term_end: datetime.date,
+    extended_to: datetime.date,
+    reason: str,
+) -> dict[str, Any]:
+    """延长查封（扣押）期限决定书: the decision whose term is extended, the reason, the new end and
+    the basis — 行政强制法第二十五条: the term of thirty days may be extended once, by at most
+    thirty days, with the head's approval, and the party is told in writing with the reason —,
+    the same list of items, and how to contest it."""
+    you = _you(case)
+    return {
+        "party": party(case),
+        "sections": [
+            _text(
+                [
+                    _(
+                        "本机关于%(on)s以%(number)s查封（扣押）决定书对%(you)s的下列场所、设施或者财物"
+                        "予以查封（扣押），期限至%(end)s止。因%(reason)s，情况复杂，经本机关负责人批准，"
+                        "依据%(basis)s的规定，决定将查封（扣押）期限延长至%(to)s。"
+                    )
+                    % {
+                        "on": cn_date(sealed_on),
+                        "number": decision_number or "—",
+                        "you": you,
+                        "end": cn_date(term_end),
+                        "reason": reason.rstrip("。，；"),
+                        "basis": EXTENSION_BASIS,
+                        "to": cn_date(extended_to),
+                    },
+                    _(
+                        "延长期间，%(you)s不得擅自启封、使用、转移或者损毁被查封（扣押）的场所、设施或者财物。"
+                    )
+                    % {"you": you},
+                ]
+            )
+        ],
+        "item_rows": items,
+        "table": [
+            {
+                "label": _("原查封（扣押）期限"),
+                "value": _("自%(start)s起至%(end)s止")
+                % {"start": cn_date(sealed_on), "end": cn_date(term_end)},
+            },
+            {"label": _("延长至"), "value": cn_date(extended_to)},
+            {"label": _("延长依据"), "value": EXTENSION_BASIS},
+        ],
+        "remedies": paperwork.remedies_text(agency=case.agency),
         "signatures": [_("当事人（签名或盖章）"), _("执法人员（签名）")],
     }
 

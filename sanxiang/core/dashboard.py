@@ -5,7 +5,8 @@
 - a custodian: pending retrieval and borrow requests, open access alerts, the last fixity check;
 - a custodian or a head: archive units whose filing deadline has passed or is near;
 - a publicity editor: drafts due soon and overdue;
-- an officer: his deadlines (cases, follow-ups, replies to his letters), soonest first.
+- an officer: his deadlines (cases, follow-ups, replies to his letters, scans of documents
+  signed by hand on site not yet attached: ADR 0233), soonest first.
 
 Each part reads through the apps' own selectors, cut to what the user may see.
 """
@@ -215,7 +216,8 @@ def drafts_due(*, user: Staff, today: datetime.date) -> list[Item]:
 
 
 def my_deadlines(*, user: Staff, today: datetime.date) -> list[Item]:
-    """An officer's running time limits: his cases' and his inspections' follow-ups."""
+    """An officer's running time limits: his cases' and his inspections' follow-ups, and the
+    scans of on-site documents signed by hand on paper still missing (ADR 0233)."""
     if not user.has_role(Role.OFFICER):
         return []
     from sanxiang.cases.models import Case
@@ -255,6 +257,18 @@ def my_deadlines(*, user: Staff, today: datetime.date) -> list[Item]:
                 _("建议书、意见书待回复"),
                 letter.reply_due,
                 letter.reply_due < today,
+            )
+        )
+    from sanxiang.documents.paper import paper_scans_missing
+
+    for missing in paper_scans_missing(user=user, today=today)[:20]:
+        items.append(
+            Item(
+                str(missing.document),
+                reverse("documents:paper_attach", args=[missing.document.pk]),
+                _("现场手签文书的纸质原件扫描件待上传"),
+                missing.due,
+                missing.overdue,
             )
         )
     return sorted(items, key=lambda i: i.due or today)[:15]

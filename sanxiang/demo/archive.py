@@ -36,7 +36,7 @@ from sanxiang.inspections import services as inspections
 from sanxiang.inspections.models import LetterKind
 from sanxiang.org.models import Agency, Staff
 
-from .enforcement import Demo
+from .enforcement import Demo, showing_time
 
 log = logging.getLogger(__name__)
 ONSITE_RECORD = "onsite_record"  # 现场检查记录
@@ -84,6 +84,8 @@ def _closed_case(demo: Demo, pair: list[Staff], mine, fine: str, receipt: str) -
         method="direct",
         recipient="矿长（示例）",
         officers=pair,
+        identity_shown=True,
+        shown_at=showing_time(demo.today),
     )
     case.refresh_from_db()
     execution.payment_record(

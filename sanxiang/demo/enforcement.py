@@ -87,6 +87,15 @@ def body_camera_recording(
     )
 
 
+def showing_time(day: datetime.date) -> datetime.datetime:
+    """When the servers showed their certificates at an in-person service on ``day`` (ADR 0231):
+    now, or 10:00 that day if the demo clock has already moved past it."""
+    now = timezone.now()
+    if timezone.localdate(now) == day:
+        return now
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
 class Demo:
     def __init__(self, bureau: Agency):
         self.bureau = bureau
@@ -258,6 +267,8 @@ def load_demo_enforcement(*, province: Agency) -> None:
         method="direct",
         recipient="矿长（示例）",
         officers=officers[10:12],
+        identity_shown=True,
+        shown_at=showing_time(today),
     )
     closed.refresh_from_db()
     execution.payment_record(
@@ -293,4 +304,13 @@ def load_demo_enforcement(*, province: Agency) -> None:
         officers=officers[12:14],
         started_at=now - datetime.timedelta(minutes=10),
         ended_at=now,
+        identity_shown=True,
+        items=[
+            {
+                "name": "3号采煤工作面（示例）",
+                "specification": "—",
+                "quantity": "1处",
+                "place": "井下3号采区",
+            }
+        ],
     )

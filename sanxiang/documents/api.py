@@ -3,16 +3,20 @@ items by reference (涉密件登记, ADR 0128)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 from typing import Literal
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from sanxiang.api.schemas import InputSchema
 from sanxiang.core.confidentiality import Confidentiality
 
+from . import paper
 from .classified import classified_items_of, classified_register
 from .models import ClassifiedRegistration, DigestAlgorithm, Document, ItemKind
 from .services import document_set_confidentiality
@@ -117,3 +121,71 @@ def register_classified(request, payload: ClassifiedIn):
     return Status(
         201, ClassifiedRegistration.objects.select_related("registered_by").get(pk=item.pk)
     )
+
+
+class PaperScanOut(Schema):
+    id: int
+    document_id: int
+    file_name: str
+    content_type: str
+    scan_size: int
+    scan_sha256: str
+    scan_sm3: str
+    signed_on: datetime.date
+    kept_at: str
+    note: str
+    scanned_by_name: str
+    attached_at: datetime.datetime
+
+    @staticmethod
+    def resolve_scanned_by_name(obj):
+        return str(obj.scanned_by)
+
+
+class PaperScanIn(InputSchema):
+    scan_base64: str = Field(
+        max_length=28_000_000, description="手签纸质原件扫描件（PDF、JPEG 或 PNG），base64 编码"
+    )
+    file_name: str = Field("scan", max_length=200)
+    signed_on: datetime.date
+    kept_at: str = Field(max_length=200, description="纸质原件存放位置")
+    note: str = Field("", max_length=500)
+
+
+@router.get(
+    "/documents/{document_id}/paper-scans",
+    response=list[PaperScanOut],
+    summary="手签纸质原件的扫描件",
+)
+def list_paper_scans(request, document_id: int):
+    document = get_object_or_404(Document.objects.restrict(request.user), pk=document_id)
+    return paper.scans_of(document)
+
+
+@router.post(
+    "/documents/{document_id}/paper-scans",
+    response={201: PaperScanOut},
+    summary="附加手签纸质原件的扫描件（本案执法人员）",
+)
+def attach_paper_scan(request, document_id: int, payload: PaperScanIn):
+    document = get_object_or_404(Document.objects.restrict(request.user), pk=document_id)
+    try:
+        data = base64.b64decode(payload.scan_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"scan_base64": ["扫描件不是有效的 base64 编码。"]}) from None
+    try:
+        scan = paper.paper_attach(
+            actor=request.user,
+            document=document,
+            data=data,
+            file_name=payload.file_name,
+            signed_on=payload.signed_on,
+            kept_at=payload.kept_at,
+            note=payload.note,
+        )
+    except ValidationError as error:  # the file is the API's field scan_base64
+        errors = error.message_dict
+        if "scan" in errors:
+            errors["scan_base64"] = errors.pop("scan")
+        raise ValidationError(errors) from None
+    return Status(201, scan)

@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.core.forms import ApprovalDecisionForm, DateTimeInput
+from sanxiang.core.forms import ApprovalDecisionForm, DateInput, DateTimeInput
 
 from .models import BorrowScope, Document
 
@@ -120,3 +120,34 @@ class PublicCheckForm(forms.Form):
             if not data.get("sha256"):
                 self.add_error("sha256", _("请填写文件摘要。"))
         return data
+
+
+class PaperAttachForm(forms.Form):
+    """The scan of a paper copy signed by hand on site (ADR 0226, 0233); the service checks it."""
+
+    scan = forms.FileField(
+        label=_("手签纸质原件扫描件"),
+        help_text=_("PDF、JPEG 或 PNG，20 MB 以内。"),
+    )
+    signed_on = forms.DateField(label=_("当事人手写签名日期"), widget=DateInput())
+    kept_at = forms.CharField(
+        label=_("纸质原件存放位置"),
+        max_length=200,
+        required=False,  # the service says what is missing (one message for page and API)
+        help_text=_("如：案卷第1卷第12页。"),
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("现场手写更正、当事人拒签等与电子文书不一致之处。"),
+    )
+
+    def clean_scan(self):
+        from .paper import MAX_SCAN_BYTES
+
+        upload = self.cleaned_data["scan"]
+        if upload.size > MAX_SCAN_BYTES:
+            raise forms.ValidationError(_("扫描件不能超过20MB。"))
+        return {"data": upload.read(), "name": upload.name}

@@ -270,3 +270,44 @@ class BorrowRequest(models.Model):
         from django.utils import timezone
 
         return self.status == BorrowStatus.APPROVED and timezone.now() > self.valid_until
+
+
+class PaperScan(models.Model):
+    """The scan of a document's paper copy that was signed by hand on site (ADR 0226, 0233).
+
+    The paper is the original where the party signed it; the PDF signed on return is its
+    electronic counterpart. The scan is stored write-once in the blob store with its SHA-256 and
+    SM3, and the ledger event ``document.paper_attach`` binds the counterpart's digest, the
+    scan's digests and where the paper is kept. A rescan adds a row; none is ever changed."""
+
+    scope_path_lookup = "document__agency__path"
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("执法文书"), on_delete=models.PROTECT, related_name="paper_scans"
+    )
+    scan_path = models.CharField(max_length=200)
+    scan_sha256 = models.CharField(_("扫描件SHA-256"), max_length=64)
+    scan_sm3 = models.CharField(_("扫描件SM3"), max_length=64)
+    scan_size = models.PositiveIntegerField(_("扫描件大小"))
+    content_type = models.CharField(_("文件类型"), max_length=40)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    signed_on = models.DateField(_("手写签名日期"))
+    kept_at = models.CharField(_("纸质原件存放位置"), max_length=200)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    attached_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["document", "attached_at", "pk"]
+        verbose_name = _("手签纸质原件扫描件")
+        verbose_name_plural = _("手签纸质原件扫描件")
+
+    def __str__(self) -> str:
+        return _("%(document)s 手签原件扫描件") % {"document": self.document}

@@ -19,8 +19,14 @@ from sanxiang.core.listing import paginate
 from sanxiang.core.lookups import get_or_404
 from sanxiang.core.readable import may_read
 
-from . import borrowing, reading, selectors
-from .forms import PICKER_LIMIT, BorrowDecisionForm, BorrowRequestForm, SignatureVerifyForm
+from . import borrowing, paper, reading, selectors
+from .forms import (
+    PICKER_LIMIT,
+    BorrowDecisionForm,
+    BorrowRequestForm,
+    PaperAttachForm,
+    SignatureVerifyForm,
+)
 from .models import BorrowScope, Document
 
 SECTION = "borrow"
@@ -160,4 +166,47 @@ def borrow_decide(request, pk: int):
             ("decision", "approve", _("批准"), "primary"),
             ("decision", "refuse", _("不予批准"), "button secondary"),
         ],
+    )
+
+
+@login_required
+def paper_attach(request, pk: int):
+    """Attach the scan of the paper copy the party signed by hand on site (ADR 0226, 0233): the
+    document, the scans attached so far with their digests, and the form — for the team of the
+    document's case or inspection only."""
+    document = get_or_404(
+        lambda **kw: Document.objects.restrict(request.user).select_related("number").get(**kw),
+        pk=pk,
+    )
+    if not paper.may_attach(request.user, document):
+        raise PermissionDenied(_("只有本案（本次检查）的执法人员可以上传手签纸质原件的扫描件。"))
+    form = PaperAttachForm(request.POST or None, request.FILES or None)
+
+    def call(data):
+        return paper.paper_attach(
+            actor=request.user,
+            document=document,
+            data=data["scan"]["data"],
+            file_name=data["scan"]["name"],
+            signed_on=data["signed_on"],
+            kept_at=data["kept_at"],
+            note=data["note"],
+        )
+
+    return service_form_page(
+        request,
+        form=form,
+        call=call,
+        success_url=lambda r: reverse("documents:paper_attach", args=[document.pk]),
+        success_message=_("已附加手签纸质原件的扫描件。"),
+        submit_label=_("上传扫描件"),
+        title=_("手签纸质原件扫描件：%(d)s") % {"d": document},
+        cancel_url=reverse("home"),
+        section="documents",
+        template="documents/paper_attach.html",
+        extra={
+            "document": document,
+            "scans": paper.scans_of(document),
+            "made_on_site_at": paper.made_on_site_at(document),
+        },
     )

@@ -521,6 +521,7 @@ class ShowingAct(models.TextChoices):
     EVIDENCE_PRESERVATION = "evidence_preservation", _("证据先行登记保存")
     SAMPLING = "sampling", _("抽样取证")
     SEALING = "sealing", _("查封扣押")
+    EMERGENCY_MEASURE = "emergency_measure", _("紧急措施")
     SERVICE = "service", _("送达")
 
 

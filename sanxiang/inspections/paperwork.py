@@ -48,7 +48,7 @@ TEMPLATES = {
     "rectification_order": PDF + "decision.html",
     "withdraw_order": PDF + "decision.html",
     "sealing_decision": PDF + "sealing_decision.html",
-    "sealing_extension": PDF + "decision.html",
+    "sealing_extension": PDF + "sealing_extension.html",
     "sealing_release": PDF + "sealing_release.html",
     "preservation_notice": PDF + "preservation_notice.html",
     "preservation_decision": PDF + "preservation_decision.html",

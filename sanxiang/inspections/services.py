@@ -1044,9 +1044,20 @@ def _measure_document_content(
     days: int | None,
     due,
 ) -> dict[str, Any]:
-    """The on-site measure's document (现场处理措施决定书, 责令限期整改指令书, …)."""
+    """The on-site measure's document (现场处理措施决定书, 责令限期整改指令书, …). The measure is
+    taken during the inspection, where the officers showed their certificates: the document
+    prints those showings from the inspection's rows (GS-MID-1, ADR 0210, 0231)."""
     return {
         "party": paperwork.party_lines(mine=inspection.mine),
+        "table": [
+            {
+                "label": _("出示证件"),
+                "value": "；".join(
+                    showing_rules.showing_lines(showing_rules.showings_of(inspection))
+                )
+                or "—",
+            }
+        ],
         "sections": [
             {
                 "heading": _("检查发现的问题"),

@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "catalog.revoke": _("撤回目录批准"),
     "document.issue": _("签发执法文书"),
     "document.void": _("作废执法文书"),
+    "document.paper_attach": _("附加手签纸质原件的扫描件"),
     "document.confidentiality": _("变更执法文书密级"),
     "signing.certificate_revoke": _("撤销工作人员的电子签名证书"),
     "document.digest_rebase": _("增设密级后重新登记执法文书"),

@@ -68,6 +68,7 @@ OWN_EVENTS: frozenset[str] = frozenset(
         "documents.document",
         "documents.classifiedregistration",
         "documents.borrowrequest",
+        "documents.paperscan",
         # evidence
         "evidence.recordingdevice",
         "evidence.recording",

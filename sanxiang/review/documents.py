@@ -94,9 +94,14 @@ def proposal_lines(kind: str, content: dict[str, Any]) -> list[str]:
         "decision_number": _("原决定书文号"),
         "outstanding": _("尚欠金额（元）"),
     }
-    return [
+    lines = [
         f"{labels[key]}：{content[key]}" for key in labels if content.get(key) not in (None, "")
     ]
+    if content.get("items"):  # an emergency sealing's list (ADR 0232), reviewed afterwards
+        from sanxiang.cases.item_lists import items_text
+
+        lines.append(_("查封（扣押）清单：%(items)s") % {"items": items_text(content["items"])})
+    return lines
 
 
 @in_legal_language

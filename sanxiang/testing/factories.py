@@ -267,6 +267,21 @@ QUESTIONED = {
     "recusal": "不申请回避。",
 }
 
+#: What an emergency sealing or seizure names (行政强制法第二十四条), and the showing of the
+#: certificates at the act as the officers' form box records it (GS-MID-1, ADR 0231).
+SEALING_ITEMS = [
+    {"name": "3号采煤工作面", "specification": "—", "quantity": "1处", "place": "井下3号采区"}
+]
+ONSITE_SHOWN = {"identity_shown": True, "items": SEALING_ITEMS}
+
+
+def shown_now() -> dict:
+    """An in-person service where the servers showed their certificates just now (the form's box
+    with its time; GS-MID-1, ADR 0231)."""
+    from django.utils import timezone
+
+    return {"identity_shown": True, "shown_at": timezone.now()}
+
 
 def inspection(*, plan, officers: list[Staff] | None = None):
     from sanxiang.inspections import services as inspections

@@ -108,6 +108,7 @@ def closed_case(team, officers, *, void_inquiry: bool = False, case=None):
         recipient="张矿长",
         officers=officers,
         place="矿部办公室",
+        **factories.shown_now(),
     )
     case.refresh_from_db()
     execution.payment_record(

@@ -94,8 +94,7 @@ def test_review_collective_decision_publication_and_withdrawal_are_items_in_stag
     today = timezone.localdate()
     execution.service_record(
         actor=officer, case=case, served_on=today, method="direct", recipient="张矿长",
-        officers=officers, place="矿部办公室",
-    )  # fmt: skip
+        officers=officers, place="矿部办公室", **factories.shown_now(),)  # fmt: skip
     case.refresh_from_db()
     execution.payment_record(
         actor=officer, case=case, amount="60000", paid_on=today, reference="POS-0002"

@@ -130,6 +130,8 @@ def test_plan_inspection_case_and_decision_through_the_api(team, officers):
             "method": "direct",
             "recipient": "张矿长",
             "officer_ids": [o.pk for o in officers],
+            "identity_shown": True,  # the servers showed their certificates (ADR 0231)
+            "shown_at": timezone.now().isoformat(),
         },
     )
     assert case["status"] == "served" and case["payment_due"]

@@ -173,6 +173,7 @@ def test_emergency_measure_executes_first_and_is_reviewed_within_five_working_da
             finding=finding,
             content_text="查封3号采煤工作面。",
             officers=officers,
+            **factories.ONSITE_SHOWN,
             **window,
         )
     assert "《实施办法》四（二）2" in exc.value.message_dict["recordings"][0]
@@ -184,6 +185,7 @@ def test_emergency_measure_executes_first_and_is_reviewed_within_five_working_da
             finding=finding,
             content_text="撤出作业人员。",
             officers=officers,
+            **factories.ONSITE_SHOWN,
             **window,
         )
     assert "不属于重大执法决定" in exc.value.message_dict["measure"][0]
@@ -202,6 +204,7 @@ def test_emergency_measure_executes_first_and_is_reviewed_within_five_working_da
         finding=finding,
         content_text="查封3号采煤工作面，期限30日。",
         officers=officers,
+        **factories.ONSITE_SHOWN,
         **window,
     )
     assert act.document.type_code == "sealing_decision"
@@ -233,6 +236,7 @@ def test_closure_is_refused_while_the_post_review_is_pending(team, officers):
         finding=case.findings.get(),
         content_text="扣押无煤安标志的电气设备2台。",
         officers=officers,
+        **factories.ONSITE_SHOWN,
         started_at=now - datetime.timedelta(minutes=30),
         ended_at=now,
     )
@@ -246,6 +250,7 @@ def test_closure_is_refused_while_the_post_review_is_pending(team, officers):
         method="direct",
         recipient="张矿长",
         officers=officers,
+        **factories.shown_now(),
     )
     case.refresh_from_db()
     execution.payment_record(

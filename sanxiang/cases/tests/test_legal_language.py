@@ -153,6 +153,7 @@ def test_documents_issued_while_english_is_active_are_chinese(team, officers):
             recipient="张矿长",
             officers=officers,
             place="矿部办公室",
+            **factories.shown_now(),
         )
 
     documents = {d.type_code: d for d in Document.objects.all()}

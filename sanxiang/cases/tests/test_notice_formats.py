@@ -249,6 +249,7 @@ def test_service_receipt_prints_the_method_of_the_service_record(
         recipient="张矿长",
         officers=officers,
         place="矿部办公室",
+        **factories.shown_now(),
     )
     receipt = record.receipt
     text = layout(receipt)

@@ -158,6 +158,7 @@ def test_closure_is_refused_while_a_required_document_is_missing(case, team, off
         method="direct",
         recipient="张矿长",
         officers=officers,
+        **factories.shown_now(),
     )
     case.refresh_from_db()
     execution.payment_record(

@@ -138,6 +138,7 @@ def test_dashboard_alerts_on_emergency_measures_awaiting_review(team, officers):
         officers=officers,
         started_at=now - datetime.timedelta(minutes=20),
         ended_at=now,
+        **factories.ONSITE_SHOWN,
     )
     for user in (team["head"], team["officer"]):
         page = client_for(user).get("/").content.decode()

@@ -85,6 +85,7 @@ def test_full_penalty_case_leaves_a_complete_record(
         recipient="张矿长",
         officers=officers,
         place="矿部办公室",
+        **factories.shown_now(),
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.SERVED and case.payment_due

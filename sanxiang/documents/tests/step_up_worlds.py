@@ -92,6 +92,7 @@ def executed_case(province) -> dict:
         method="direct",
         recipient="张矿长",
         officers=crew["officers"],
+        **factories.shown_now(),
     )
     case.refresh_from_db()
     execution.payment_record(

@@ -733,9 +733,9 @@ def test_every_session_only_operation_is_exercised_here_or_elsewhere():
 KNOWN_UNEXERCISED: dict[tuple[str, str], str] = {
     ("POST", "/api/review/reviews/{review_id}/collective-clearance"): (
         "the review office registers the heads' collective decision as the result: session-only "
-        "(tokens refused), but its ledger action review.register_collective is not on ADR 0071's "
-        "list, so a stale session is not asked (the decision itself, review.collective_*, is); "
-        "left to the lead whether registering belongs on the list"
+        "(tokens refused) but not on the step-up list by decision (ADR 0220, 2026-12-07): a "
+        "reviewer's registration, no document signed, nothing decided — the heads' decision "
+        "(review.collective_*) asks the fresh factor, and a changed proposal is refused"
     ),
 }
 
@@ -826,3 +826,19 @@ def test_the_seal_records_the_step_up_given_and_a_stale_factor_signs_nothing(pro
     assert signature["kind"] == "seal"
     assert signature["step_up"]["required"] and signature["step_up"]["fresh"]
     assert signature["step_up"]["channel"] == "api" and signature["step_up"]["second_factor_at"]
+
+
+def test_the_collective_registration_stays_off_the_step_up_list_as_decided():
+    """ADR 0220 (issue 18 item 3): registering the heads' collective decision is a reviewer's
+    record that signs nothing; the heads' decision before it is what asks the fresh factor. If
+    the row ever becomes a head's, or issues a document, this decision must be taken again."""
+    from sanxiang.core.stepup import STEP_UP_ACTIONS
+    from sanxiang.review import workflow
+
+    [row] = [t for t in workflow.TRANSITIONS if t.action == "register_collective"]
+    assert row.roles == workflow.REVIEWERS and not row.issues
+    assert "review.register_collective" not in STEP_UP_ACTIONS
+    heads = [t for t in workflow.TRANSITIONS if t.action.startswith("collective_")]
+    assert heads and all(t.roles == workflow.HEADS for t in heads)
+    assert {f"review.{t.action}" for t in heads} <= STEP_UP_ACTIONS
+    assert ("POST", "/api/review/reviews/{review_id}/collective-clearance") in KNOWN_UNEXERCISED

@@ -198,6 +198,7 @@ def test_an_emergency_measure_of_a_case_drafts_a_coercive_publication(
         "started_at": now - datetime.timedelta(minutes=40),
         "ended_at": now,
         "legal_basis": "《中华人民共和国安全生产法》第六十五条",
+        **factories.ONSITE_SHOWN,
     }
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,

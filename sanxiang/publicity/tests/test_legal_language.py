@@ -77,6 +77,7 @@ def test_measures_and_decisions_taken_in_english_draft_chinese_results(
             started_at=now - datetime.timedelta(minutes=40),
             ended_at=now,
             legal_basis="《中华人民共和国安全生产法》第六十五条",
+            **factories.ONSITE_SHOWN,
         )
         factories.decided_case(officers=team["officers"], head=team["head"], mine=team["mine"])
 

@@ -62,6 +62,7 @@ def emergency_measure(team, officers):
         officers=officers,
         started_at=now - datetime.timedelta(minutes=40),
         ended_at=now,
+        **factories.ONSITE_SHOWN,
     )
     case.refresh_from_db()
     return case, act
