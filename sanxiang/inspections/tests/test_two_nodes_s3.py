@@ -34,6 +34,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from sanxiang.api.tokens import api_token_create
@@ -44,19 +45,16 @@ from sanxiang.core.tests.test_worker import SharedDatabase
 from sanxiang.documents.models import DocumentNumber
 from sanxiang.evidence.models import Recording, Upload, UploadStatus
 from sanxiang.inspections.models import Finding, OnsiteMeasure
-from sanxiang.inspections.tests.test_two_nodes import (
-    Balancer,
-    node_env,
-    start_node,
-    start_worker,
-)
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verification import verify_ledger
 from sanxiang.testing import factories
 from sanxiang.testing.ingest_server import free_port, run_uploader, wait_for_port
+from sanxiang.testing.nodes import Balancer, node_env, start_node, start_worker
 
 WRITES = 500
-MEASURE_EVERY = 5  # one write in five is a numbered on-site measure, the rest findings
+MEASURE_EVERY = (
+    10  # one write in ten is a numbered on-site measure (PDF, signature), the rest findings
+)
 MIB = 1024 * 1024
 RESUMED_SIZE = 40 * MIB  # five 8 MiB parts: some shipped by A, the rest by B
 ABANDONED_SIZE = 24 * MIB
@@ -161,7 +159,7 @@ def test_two_nodes_one_database_one_object_store(team, officers, object_store, t
     db = SharedDatabase(tmp_path)
     shared = tmp_path / "shared"
     shared.mkdir()
-    env = node_env(db, shared)
+    env = node_env(db.url, shared, settings.SANXIANG_KEY_DIR)
     env.update(
         object_store_env := {
             "SANXIANG_S3_BUCKET": object_store.bucket_name,
