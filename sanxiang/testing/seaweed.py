@@ -148,6 +148,11 @@ def start(timeout: float = 60.0) -> SeaweedFS:
         "-s3.port.iceberg=0",
         "-s3.port.lance=0",
         "-master.volumeSizeLimitMB=1024",
+        # Volumes are grown seven at a time per collection (bucket); the default cap of 8 per
+        # server left none for a second bucket or past ~1 GiB, and writes then waited for a
+        # volume forever ("only 0 volumes left"): a 2 GiB upload never completed. 0 = as many
+        # as the free disk holds (volumes are not preallocated).
+        "-volume.max=0",
         "-filer.maxMB=16",
     ]
     log = open(workdir / "weed.log", "wb")  # noqa: SIM115 - lives as long as the process
