@@ -250,8 +250,14 @@ def test_two_nodes_one_database_one_object_store(team, officers, object_store, t
                     os.killpg(process.pid, signal.SIGTERM)
                 else:
                     process.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
+            try:
                 process.wait(timeout=15)
+            except subprocess.TimeoutExpired:  # its database session must end before teardown
+                if process in nodes:
+                    kill(process)
+                else:
+                    process.kill()
+                    process.wait(timeout=15)
         for proxy in (balancer, front, only_a):
             if proxy:
                 proxy.close()
