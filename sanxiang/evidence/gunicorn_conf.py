@@ -16,6 +16,7 @@ timeout = 600
 keepalive = 5
 
 BODY_READ_SIZE = 1024 * 1024
+MMAP_THRESHOLD = 4 * 1024 * 1024  # above the body reads, below the 8 MiB S3 parts
 
 
 def larger_body_reads() -> bool:
@@ -41,7 +42,10 @@ def steady_large_buffers() -> bool:
     """glibc raises its mmap threshold each time a large block is freed, after which the
     8 MiB part buffers of object-storage uploads (ADR 0181) come from per-thread heaps that are
     never given back: the worker's RSS creeps up. A fixed threshold keeps such buffers mmapped
-    (returned on free) and two arenas keep the helper threads from multiplying heaps."""
+    (returned on free) and two arenas keep the helper threads from multiplying heaps. The
+    threshold sits at 4 MiB, above the 1 MiB body reads and hashing chunks: at 1 MiB those
+    were mmapped too, and every MiB of every upload paid page faults and zeroing on each copy
+    (worker CPU for 2 GiB into S3: 36 s; docs/benchmarks.md)."""
     import ctypes
     import ctypes.util
 
@@ -51,7 +55,7 @@ def steady_large_buffers() -> bool:
     try:
         libc = ctypes.CDLL(name)
         m_mmap_threshold, m_arena_max = -3, -8
-        return bool(libc.mallopt(m_mmap_threshold, 1024 * 1024)) and bool(
+        return bool(libc.mallopt(m_mmap_threshold, MMAP_THRESHOLD)) and bool(
             libc.mallopt(m_arena_max, 2)
         )
     except (OSError, AttributeError):

@@ -70,7 +70,7 @@ class SeaweedFS:
     bucket: str = "sanxiang-test"
 
     def storage_options(self, bucket: str, location: str = "") -> dict:
-        from botocore.config import Config
+        from sanxiang.core.objectstore import client_config
 
         return {
             "bucket_name": bucket,
@@ -81,18 +81,13 @@ class SeaweedFS:
             "region_name": "us-east-1",
             "object_lock": True,
             "governance_days": 30,
-            "client_config": Config(
-                s3={"addressing_style": "path"},
-                retries={"max_attempts": 5, "mode": "standard"},
-                max_pool_connections=16,
-                request_checksum_calculation="when_required",
-                response_checksum_validation="when_required",
-            ),
+            "client_config": client_config(),
         }
 
-    def env(self, bucket: str) -> dict[str, str]:
+    def env(self, bucket: str, prefix: str = "") -> dict[str, str]:
         return {
             "SANXIANG_S3_BUCKET": bucket,
+            "SANXIANG_S3_PREFIX": prefix,
             "SANXIANG_S3_ENDPOINT": self.endpoint,
             "SANXIANG_S3_ACCESS_KEY": self.access_key,
             "SANXIANG_S3_SECRET_KEY": self.secret_key,
@@ -153,6 +148,11 @@ def start(timeout: float = 60.0) -> SeaweedFS:
         "-s3.port.iceberg=0",
         "-s3.port.lance=0",
         "-master.volumeSizeLimitMB=1024",
+        # Volumes are grown seven at a time per collection (bucket); the default cap of 8 per
+        # server left none for a second bucket or past ~1 GiB, and writes then waited for a
+        # volume forever ("only 0 volumes left"): a 2 GiB upload never completed. 0 = as many
+        # as the free disk holds (volumes are not preallocated).
+        "-volume.max=0",
         "-filer.maxMB=16",
     ]
     log = open(workdir / "weed.log", "wb")  # noqa: SIM115 - lives as long as the process
