@@ -52,10 +52,12 @@ def _setup(directory: Path, database: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from sanxiang.documents import pki
     from sanxiang.ledger import keys
 
     settings.SANXIANG_KEY_DIR.mkdir()
     keys.ensure_keys()
+    pki.ensure_ca()  # issued documents are sealed (ADR 0200), as `manage.py signing_ca` sets up
 
 
 def _recreate_postgres(url: str) -> None:
@@ -74,6 +76,7 @@ def _sources(n: int):
 
     from sanxiang.catalog.models import CatalogKind
     from sanxiang.catalog.samples import load_sample_catalog
+    from sanxiang.documents import rendering
     from sanxiang.documents import services as documents
     from sanxiang.testing import factories
 
@@ -102,18 +105,22 @@ def _sources(n: int):
             content={"text": f"建议督促煤矿加强安全培训（基准第{i}件）。"},
         )
 
-    first = issue(0)
-    pdf = Path(first.pdf_path)
-    from django.core.files.storage import default_storage
+    # Typeset once: later letters reuse the first letter's unsigned PDF and seal box, and
+    # each is still sealed and signed (ADR 0200) as issued letters are, so every original
+    # differs and is ledgered with its own digests.
+    real = rendering.render_pdf_with_seal_box
+    typeset: list = []
 
-    with default_storage.open(str(pdf), "rb") as handle:
-        same = handle.read()
-    real = documents.render_pdf
-    documents.render_pdf = lambda *args, **kwargs: same
+    def render_once(template, context):
+        if not typeset:
+            typeset.append(real(template, context))
+        return typeset[0]
+
+    rendering.render_pdf_with_seal_box = render_once
     try:
-        letters = [first, *(issue(i) for i in range(1, n))]
+        letters = [issue(i) for i in range(n)]
     finally:
-        documents.render_pdf = real
+        rendering.render_pdf_with_seal_box = real
     return people, letters
 
 
