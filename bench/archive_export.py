@@ -58,10 +58,12 @@ def _setup(directory: Path, *, create: bool) -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        from sanxiang.documents import pki
         from sanxiang.ledger import keys
 
         settings.SANXIANG_KEY_DIR.mkdir()
         keys.ensure_keys()
+        pki.ensure_ca()  # issued documents are sealed (ADR 0200), as `manage.py signing_ca` does
 
 
 def _chunks(size: int):
