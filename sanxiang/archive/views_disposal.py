@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sanxiang.core.formviews import service_form_page
 from sanxiang.core.listing import paginate
@@ -158,13 +159,13 @@ def appraisal_decide(request, pk: int):
         form=DecisionForm(request.POST or None),
         call=lambda data: _decide(request.user, appraisal, data),
         success_url=lambda a: detail,
-        success_message="已审批。",
-        title="审批档案鉴定",
+        success_message=_("已审批。"),
+        title=_("审批档案鉴定"),
         cancel_url=detail,
         section=SECTION,
         buttons=[
-            ("decision", "approve", "批准销毁", "primary"),
-            ("decision", "refuse", "不予批准", "secondary"),
+            ("decision", "approve", _("批准销毁"), "primary"),
+            ("decision", "refuse", _("不予批准"), "secondary"),
         ],
     )
 
@@ -178,11 +179,11 @@ def appraisal_execute(request, pk: int):
         form=ConfirmForm(request.POST or None),
         call=lambda data: disposal.appraisal_execute(actor=request.user, appraisal=appraisal),
         success_url=lambda result: reverse("archive:tombstone_list"),
-        success_message="已执行销毁，销毁记录已永久保存。",
-        title="执行销毁",
+        success_message=_("已执行销毁，销毁记录已永久保存。"),
+        title=_("执行销毁"),
         cancel_url=detail,
         section=SECTION,
-        submit_label="执行销毁",
+        submit_label=_("执行销毁"),
     )
 
 
