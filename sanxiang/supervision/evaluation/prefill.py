@@ -3,7 +3,7 @@
 Each check reads the owning app's selectors and returns findings that name the fact and link to
 the record that proves it: a stage document missing or voided, steps out of order, a period not
 observed, a certificate not valid on the day of the act, a legal review late or missing, a
-publication late, a gap in the archive unit's numbering, a recording missing where the rules
+publication late, a gap in the archive unit's numbering or in a register of document numbers, a recording missing where the rules
 require one. The evaluator confirms or overrides each with a reason; nothing here scores.
 
 Check codes (``check``) are what the rubric's items take (``data/evaluation_rubric_sample.json``).
@@ -309,6 +309,48 @@ def numbering(archive_unit) -> list[Proposed]:
     return out
 
 
+GAPS_NAMED = 10  # a register missing more numbers names the first ten and the count
+
+
+def register_gaps(subject, url: str) -> list[Proposed]:
+    """Numbers missing from the registers the file's documents were numbered in (JL-TXT-3b).
+
+    Numbers are taken without gaps and a voided number keeps its row with the reason, so a
+    number below the register's last value without a row means a row went missing: the
+    evaluator sees which, in every register (agency, document type, year) this file used."""
+    from sanxiang.documents.models import DocumentNumber, NumberSequence
+    from sanxiang.inspections.paperwork import documents_of
+
+    registers = {
+        (number.agency_id, number.type_code, number.year)
+        for document in documents_of(subject)
+        if (number := document.number) is not None
+    }
+    out = []
+    for agency_id, type_code, year in sorted(registers):
+        register = {"agency_id": agency_id, "type_code": type_code, "year": year}
+        last = (
+            NumberSequence.objects.filter(**register).values_list("last_value", flat=True).first()
+        )
+        taken = set(DocumentNumber.objects.filter(**register).values_list("sequence", flat=True))
+        missing = [n for n in range(1, (last or 0) + 1) if n not in taken]
+        if not missing:
+            continue
+        named = "、".join(_("%(n)d号") % {"n": n} for n in missing[:GAPS_NAMED])
+        if len(missing) > GAPS_NAMED:
+            named = _("%(named)s等%(count)d个") % {"named": named, "count": len(missing)}
+        out.append(
+            Proposed(
+                "document_number_gap",
+                _("%(year)d年“%(type)s”字文号不连续：已取号至%(last)d号，缺少%(missing)s的登记")
+                % {"year": year, "type": type_code, "last": last, "missing": named},
+                _("本案文书"),
+                url,
+            )
+        )
+    return out
+
+
 def recordings(case, url: str) -> list[Proposed]:
     """JL-AV-2: the acts that must be recorded in full have covering recordings."""
     from sanxiang.cases.recordings import RECORDED_STAGES, recording_gaps
@@ -346,6 +388,7 @@ def for_case(case, archive_unit=None) -> list[Proposed]:
         *review(case),
         *(publication("cases.case", case.pk, case.publication_due) if case.decided_on else []),
         *numbering(archive_unit),
+        *register_gaps(case, url),
         *recordings(case, url),
     ]
 
@@ -365,4 +408,5 @@ def for_inspection(inspection, archive_unit=None) -> list[Proposed]:
             else []
         ),
         *numbering(archive_unit),
+        *register_gaps(inspection, url),
     ]

@@ -192,3 +192,32 @@ def test_a_file_failed_for_his_own_defect_counts_against_the_officer_at_the_annu
         scoring.finding_decide(actor=legal, finding=finding, accept=True)
     late = scoring.file_score(actor=legal, file=late, opinion="告知书作废未补正。")
     assert late.grade == Grade.EXCELLENT and reasons(world["o1"]) == []  # a file that passed
+
+
+@pytest.mark.django_db
+def test_a_number_missing_from_a_register_the_file_used_is_named(world):
+    """Numbers are taken without gaps and voided ones keep their row: a number below the
+    register's last value without a row is a gap, named for the evaluator (JL-TXT-3b)."""
+    from sanxiang.documents.models import NumberSequence
+    from sanxiang.supervision.evaluation import prefill
+
+    case = world["late"]
+    assert not [p for p in prefill.for_case(case) if p.check == "document_number_gap"]
+
+    decision = Document.objects.select_related("number").get(pk=case.decision_document_id)
+    number = decision.number
+    register = NumberSequence.objects.filter(
+        agency_id=number.agency_id, type_code=number.type_code, year=number.year
+    )
+    last = register.get().last_value
+    register.update(last_value=last + 2)  # two numbers taken whose rows went missing
+
+    gaps = [p for p in prefill.for_case(case) if p.check == "document_number_gap"]
+    assert len(gaps) == 1
+    assert f"已取号至{last + 2}号，缺少{last + 1}号、{last + 2}号的登记" in gaps[0].text
+    assert f"{number.year}年“{number.type_code}”字" in gaps[0].text
+    assert gaps[0].evidence_url == f"/cases/{case.pk}/"
+
+    register.update(last_value=last + 12)
+    (gap,) = [p for p in prefill.for_case(case) if p.check == "document_number_gap"]
+    assert gap.text.endswith(f"{last + 10}号等12个的登记")
