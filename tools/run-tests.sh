@@ -16,8 +16,15 @@ common=(-q -n "$workers" --dist loadfile --durations=20 --durations-min=1.0)
 started=$SECONDS
 
 if [ -n "${SANXIANG_TEST_POSTGRES:-}" ]; then
+  # The PostgreSQL template (ADR 0259) is migrated beside the SQLite pass's own, while one of
+  # that pass's workers waits for its template and a core would stand idle.
+  DATABASE_URL="$SANXIANG_TEST_POSTGRES" .venv/bin/python -c \
+    "import django; django.setup(); from sanxiang.testing.migrated_db import build_template; build_template()" \
+    >test-results/postgres-template.log 2>&1 &
+  template=$!
   echo "== pytest on SQLite (without browser and single-pass tests) =="
   env -u DATABASE_URL .venv/bin/pytest "${common[@]}" -m "not browser and not single_pass" "$@"
+  wait "$template" || echo "(the PostgreSQL template was not made ahead: see test-results/postgres-template.log; the pass makes it)"
   echo "== pytest on PostgreSQL (whole suite, browser and single-pass tests included) =="
   DATABASE_URL="$SANXIANG_TEST_POSTGRES" .venv/bin/pytest "${common[@]}" "$@"
 else

@@ -10,7 +10,9 @@ set -euo pipefail
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+# Not `fc-list | grep -q`: under pipefail grep's early exit can fail fc-list with SIGPIPE.
+fonts=$(fc-list : family 2>/dev/null || true)
+[[ $fonts == *"Noto Sans CJK"* ]] || missing+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v clamscan >/dev/null 2>&1 || missing+=(clamav)
 if [ "${1:-}" = "--test" ]; then

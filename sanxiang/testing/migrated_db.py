@@ -81,25 +81,35 @@ def _point_at(connection, name: str) -> None:
     connection.settings_dict["NAME"] = name
 
 
-def _postgres_copy(connection, old_name: str, test_name: str) -> None:
+def _postgres_server(connection) -> str:
+    return f"pg-{connection.settings_dict.get('HOST')}-{connection.settings_dict.get('PORT')}"
+
+
+def _ensure_postgres_template(connection, old_name: str) -> str:
+    """The template's name, made first if missing; call with the server's lock held."""
     quote = connection.ops.quote_name
     template = f"{TEMPLATE_PREFIX}{source_digest()}"
-    server = f"{connection.settings_dict.get('HOST')}-{connection.settings_dict.get('PORT')}"
-    with _locked(f"pg-{server}"):
-        with connection.creation._nodb_cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
-            exists = cursor.fetchone() is not None
-        if not exists:
-            building = f"{template}_building"
-            with connection.creation._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {quote(building)}")
-                cursor.execute(f"CREATE DATABASE {quote(building)}")
-            _point_at(connection, building)
-            _migrate()
-            _point_at(connection, old_name)
-            with connection.creation._nodb_cursor() as cursor:
-                cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
-                _drop_other_templates(cursor, quote, keep=template)
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        if cursor.fetchone() is not None:
+            return template
+    building = f"{template}_building"
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(building)}")
+        cursor.execute(f"CREATE DATABASE {quote(building)}")
+    _point_at(connection, building)
+    _migrate()
+    _point_at(connection, old_name)
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")
+        _drop_other_templates(cursor, quote, keep=template)
+    return template
+
+
+def _postgres_copy(connection, old_name: str, test_name: str) -> None:
+    quote = connection.ops.quote_name
+    with _locked(_postgres_server(connection)):
+        template = _ensure_postgres_template(connection, old_name)
         with connection.creation._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_name)}")
             cursor.execute(f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
@@ -118,24 +128,31 @@ def _drop_other_templates(cursor, quote, *, keep: str) -> None:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
 
 
-def _sqlite_copy(connection, memory_name: str) -> None:
+def _ensure_sqlite_template(connection) -> Path:
+    """The cached migrated file, made first if missing (under its own lock)."""
     cache = Path(tempfile.gettempdir()) / "sanxiang-test-db"
     cache.mkdir(exist_ok=True)
     digest = source_digest()
     template = cache / f"migrated-{digest}.sqlite3"
     with _locked(f"sqlite-{digest}"):
         if not template.exists():
+            old_name = connection.settings_dict["NAME"]
             building = template.with_suffix(".building")
             building.unlink(missing_ok=True)
             _point_at(connection, str(building))
             _migrate()
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            connection.close()
+            _point_at(connection, old_name)
             building.replace(template)
             for stale in cache.glob("migrated-*.sqlite3"):
                 if stale != template:
                     stale.unlink(missing_ok=True)
+    return template
+
+
+def _sqlite_copy(connection, memory_name: str) -> None:
+    template = _ensure_sqlite_template(connection)
     _point_at(connection, memory_name)
     connection.ensure_connection()
     source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
@@ -143,6 +160,18 @@ def _sqlite_copy(connection, memory_name: str) -> None:
         source.backup(connection.connection)
     finally:
         source.close()
+
+
+def build_template() -> None:
+    """Make the template of the configured database ahead of the test run (``tools/run-tests.sh``
+    makes the PostgreSQL one while the SQLite pass starts, when one core would wait idle)."""
+    connection = connections["default"]
+    if connection.vendor == "postgresql":
+        with _locked(_postgres_server(connection)):
+            _ensure_postgres_template(connection, connection.settings_dict["NAME"])
+    elif connection.vendor == "sqlite":
+        _ensure_sqlite_template(connection)
+    connection.close()
 
 
 def teardown(database_config: list[tuple]) -> None:
