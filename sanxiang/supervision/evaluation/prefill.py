@@ -104,10 +104,9 @@ def too_few_officers(acts: Iterable[tuple[str, datetime.date, list]], url: str) 
     ]
 
 
-def documents(subject, checklists, url: str) -> list[Proposed]:
-    """JL-TXT-3b: documents a reached stage required that were never issued, and voided ones."""
-    from sanxiang.inspections.paperwork import documents_of
-
+def documents(issued, checklists, url: str) -> list[Proposed]:
+    """JL-TXT-3b: documents a reached stage required that were never issued, and voided ones
+    (``issued``: the file's documents, ``paperwork.documents_of``)."""
     out = []
     for checklist in checklists:
         for item in checklist.missing:
@@ -120,7 +119,7 @@ def documents(subject, checklists, url: str) -> list[Proposed]:
                     url,
                 )
             )
-    for document in documents_of(subject):
+    for document in issued:
         if document.status == "voided":
             out.append(
                 Proposed(
@@ -312,18 +311,17 @@ def numbering(archive_unit) -> list[Proposed]:
 GAPS_NAMED = 10  # a register missing more numbers names the first ten and the count
 
 
-def register_gaps(subject, url: str) -> list[Proposed]:
+def register_gaps(issued, url: str) -> list[Proposed]:
     """Numbers missing from the registers the file's documents were numbered in (JL-TXT-3b).
 
     Numbers are taken without gaps and a voided number keeps its row with the reason, so a
     number below the register's last value without a row means a row went missing: the
     evaluator sees which, in every register (agency, document type, year) this file used."""
     from sanxiang.documents.models import DocumentNumber, NumberSequence
-    from sanxiang.inspections.paperwork import documents_of
 
     registers = {
         (number.agency_id, number.type_code, number.year)
-        for document in documents_of(subject)
+        for document in issued
         if (number := document.number) is not None
     }
     out = []
@@ -376,37 +374,41 @@ def recordings(case, url: str) -> list[Proposed]:
 
 def for_case(case, archive_unit=None) -> list[Proposed]:
     from sanxiang.cases.steps import case_checklists
+    from sanxiang.inspections.paperwork import documents_of
 
     url = reverse("cases:detail", args=[case.pk])
     acts = _case_acts(case)
+    issued = documents_of(case)
     return [
         *certificates_invalid(acts),
         *too_few_officers([a for a in acts if a[0] not in (_("告知"), _("作出决定"))], url),
-        *documents(case, case_checklists(case), url),
+        *documents(issued, case_checklists(case), url),
         *steps_out_of_order(case, url),
         *periods(case, url),
         *review(case),
         *(publication("cases.case", case.pk, case.publication_due) if case.decided_on else []),
         *numbering(archive_unit),
-        *register_gaps(case, url),
+        *register_gaps(issued, url),
         *recordings(case, url),
     ]
 
 
 def for_inspection(inspection, archive_unit=None) -> list[Proposed]:
+    from sanxiang.inspections.paperwork import documents_of
     from sanxiang.inspections.services import inspection_checklists
 
     url = reverse("inspections:inspection_detail", args=[inspection.pk])
+    issued = documents_of(inspection)
     acts = [(_("现场检查"), inspection.inspected_on, list(inspection.officers.all()))]
     return [
         *certificates_invalid(acts),
         *too_few_officers(acts, url),
-        *documents(inspection, inspection_checklists(inspection), url),
+        *documents(issued, inspection_checklists(inspection), url),
         *(
             publication("inspections.inspection", inspection.pk, None)
             if inspection.closed_at
             else []
         ),
         *numbering(archive_unit),
-        *register_gaps(inspection, url),
+        *register_gaps(issued, url),
     ]
