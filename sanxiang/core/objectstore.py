@@ -68,11 +68,23 @@ class ObjectStore(S3Storage):
         self.governance_days = int(settings_overrides.pop("governance_days", 3650))
         super().__init__(**settings_overrides)
         self._client_lock = threading.Lock()
+        self._client = None
 
     # --- the raw client -------------------------------------------------------------------
     @property
     def client(self):
-        return self.connection.meta.client
+        """One botocore client for every thread of the process.
+
+        django-storages keeps a boto3 resource per thread (resources are not thread-safe),
+        and each builds its own client, loading and parsing the S3 service model and endpoint
+        rules again: about 20 MiB and a second of CPU per thread. The part shippers, the
+        completion's part senders and the request threads each did that (node peak RSS 235 MiB
+        for one 2 GiB upload; docs/benchmarks.md). botocore clients are thread-safe."""
+        if self._client is None:
+            with self._client_lock:
+                if self._client is None:
+                    self._client = self.connection.meta.client
+        return self._client
 
     def key(self, path: str) -> str:
         return self._normalize_name(clean_name(path))

@@ -62,6 +62,22 @@ def steady_large_buffers() -> bool:
         return False
 
 
+def object_store_client_ready() -> bool:
+    """Build the object store's client (boto3 loads and parses its S3 service model, about a
+    second) when the worker starts, not inside the first upload a station waits on."""
+    try:
+        from sanxiang.core import objectstore
+
+        if not objectstore.configured():
+            return False
+        from django.core.files.storage import default_storage
+
+        return default_storage.client is not None
+    except Exception:  # the worker still serves; the first upload builds the client instead
+        return False
+
+
 def post_worker_init(worker) -> None:
     larger_body_reads()
     steady_large_buffers()
+    object_store_client_ready()
