@@ -209,12 +209,17 @@ def test_two_nodes_one_database_one_object_store(team, officers, object_store, t
         def killer() -> None:
             """Kill node A once part of the recording is in (and before all of it is)."""
             deadline = time.monotonic() + 240
-            while time.monotonic() < deadline:
-                if upload_offset(resumed.name) >= KILL_AT:
-                    break
-                time.sleep(0.1)
-            kill(nodes[0])
-            offsets_at_kill.update({p.name: upload_offset(p.name) for p in (resumed, abandoned)})
+            try:
+                while time.monotonic() < deadline:
+                    if upload_offset(resumed.name) >= KILL_AT:
+                        break
+                    time.sleep(0.1)
+                kill(nodes[0])
+                offsets_at_kill.update(
+                    {p.name: upload_offset(p.name) for p in (resumed, abandoned)}
+                )
+            finally:  # this thread's own session, else the test database cannot be dropped
+                connection.close()
             timings["kill"] = time.monotonic()
             killed.set()
             stations[1].wait(timeout=120)  # the A-only station gives up, then A comes back
