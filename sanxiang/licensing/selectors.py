@@ -4,27 +4,17 @@ applications, the progress timeline) and the public window (items, post board, c
 from __future__ import annotations
 
 import datetime
-import functools
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from sanxiang.core.querycodes import query_code_matches
 from sanxiang.org.models import Agency, Staff
 from sanxiang.registry.models import CoalMine
 
 from .models import Application, Consultation, Licence
 from .workflow import ApplicationStatus
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """A hash to check a code against when no application matches, so that a wrong number
-    costs the same time as a wrong code. Made on first use, not at import: Argon2 is
-    memory-hard (64 MiB), and made at import it raised every process's peak memory by that
-    much, upload nodes included (docs/benchmarks.md, S3 ingest)."""
-    return make_password("not-a-code")
 
 
 def application_list(*, user: Staff) -> QuerySet[Application]:
@@ -119,10 +109,8 @@ def progress_lookup(number: str, code: str) -> Progress | None:
         if number
         else None
     )
-    if application is None:
-        check_password(code, _dummy_hash())
-        return None
-    if not code or not check_password(code, application.query_code_hash):
+    encoded = application.query_code_hash if application else None
+    if not query_code_matches(code, encoded):
         return None
     return progress(application)
 

@@ -17,13 +17,14 @@ import secrets
 from typing import Any
 
 import altcha
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxiang.core.permissions import in_scope, require_role
+from sanxiang.core.querycodes import query_code_matches
 from sanxiang.org.models import Agency, Staff
 from sanxiang.registry.models import CoalMine
 
@@ -389,10 +390,8 @@ def query_code_check(number: str, code: str) -> Complaint | None:
     number = (number or "").strip().upper()[:30]
     code = (code or "").strip().upper()[:30]
     complaint = Complaint.objects.filter(number=number).first() if number else None
-    encoded = complaint.query_code_hash if complaint else make_password("x")
-    if not code or not check_password(code, encoded) or complaint is None:
-        return None
-    return complaint
+    encoded = complaint.query_code_hash if complaint else None
+    return complaint if query_code_matches(code, encoded) else None
 
 
 def require_intake_scope(actor: Staff, complaint: Complaint) -> None:
