@@ -14,9 +14,9 @@ Each round, in a fresh store and a fresh node, measures three things over the sa
 
 * **raw hashing**: one sequential pass of SHA-256 + SM3 (page cache warm), the work ingest
   cannot avoid;
-* **store alone**: the same bytes sent by a bare boto3 client straight to the store as one
-  object-locked multipart upload, 8 MiB parts, two in flight, signed as the node signs them —
-  no tus, no hashing, no Django: the ceiling the store sets on this machine;
+* **store alone**: the same bytes stored by the node's own multipart code
+  (``ObjectStore.put_file``: 8 MiB parts, two in flight, signed, object-locked) from a bare
+  process — no tus, no hashing, no request: the ceiling the store sets on this machine;
 * **tus ingest into S3**: the whole real path.
 
 The node runs the task backend of a production deployment (``db``: a separate worker makes the
@@ -32,7 +32,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import platform
 import shutil
@@ -40,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,60 +53,27 @@ from sanxiang.testing.ingest_server import IngestServer, run_uploader  # noqa: E
 BUCKET = "sanxiang-bench"
 
 
-def _client(store):
-    import boto3
+def _object_store(store):
+    """The node's own object-store class, on the bench's bucket (Django settings with their
+    defaults are enough for it: no database)."""
+    from django.conf import settings
 
-    from sanxiang.core.objectstore import client_config
+    if not settings.configured:
+        settings.configure()
+    from sanxiang.core.objectstore import ObjectStore
 
-    return boto3.client(
-        "s3",
-        endpoint_url=store.endpoint,
-        aws_access_key_id=store.access_key,
-        aws_secret_access_key=store.secret_key,
-        region_name="us-east-1",
-        config=client_config(),
-    )
+    return ObjectStore(**store.storage_options(BUCKET))
 
 
 def store_alone(store, source: Path) -> tuple[float, float]:
-    """Seconds for a bare multipart upload of ``source`` (node-identical parts and lock), and
-    the store's CPU seconds spent on it."""
-    from sanxiang.core.objectstore import PART_SIZE, PARTS_IN_FLIGHT
-
-    client = _client(store)
-    size = source.stat().st_size
-    count = (size + PART_SIZE - 1) // PART_SIZE
+    """Seconds for storing ``source`` with the node's own multipart code
+    (``ObjectStore.put_file``: the same parts, parallelism, signing and lock) from a bare
+    process, and the store's CPU seconds spent on it."""
+    target = _object_store(store)
     store_cpu = cpu_seconds(store.process.pid)
     started = time.perf_counter()
-    until = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30)
-    upload = client.create_multipart_upload(
-        Bucket=BUCKET,
-        Key="store-alone/" + source.name,
-        ObjectLockMode="GOVERNANCE",
-        ObjectLockRetainUntilDate=until,
-    )["UploadId"]
     with open(source, "rb") as handle:
-        fd = handle.fileno()
-
-        def send(number: int) -> str:
-            start = (number - 1) * PART_SIZE
-            body = os.pread(fd, min(PART_SIZE, size - start), start)
-            return client.upload_part(
-                Bucket=BUCKET,
-                Key="store-alone/" + source.name,
-                UploadId=upload,
-                PartNumber=number,
-                Body=body,
-            )["ETag"]
-
-        with ThreadPoolExecutor(PARTS_IN_FLIGHT) as pool:
-            etags = list(pool.map(send, range(1, count + 1)))
-    client.complete_multipart_upload(
-        Bucket=BUCKET,
-        Key="store-alone/" + source.name,
-        UploadId=upload,
-        MultipartUpload={"Parts": [{"PartNumber": n, "ETag": e} for n, e in enumerate(etags, 1)]},
-    )
+        target.put_file("store-alone/" + source.name, handle, source.stat().st_size)
     return time.perf_counter() - started, cpu_seconds(store.process.pid) - store_cpu
 
 
@@ -118,7 +83,7 @@ def one_round(work: Path, source: Path, size: int, chunk_mib: int) -> dict:
     server.env.update(store.env(BUCKET))
     server.env["SANXIANG_TASK_BACKEND"] = "db"  # as deployed: derivatives after the receipt
     try:
-        _client(store).create_bucket(Bucket=BUCKET, ObjectLockEnabledForBucket=True)
+        _object_store(store).ensure_bucket()
         raw_hash(source)  # warm the page cache, as the upload will find it
         raw_seconds, source_sha256 = raw_hash(source)
         alone_seconds, alone_store_cpu = store_alone(store, source)
