@@ -17,6 +17,7 @@ import shutil
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from sanxiang.cases.models import Case
 from sanxiang.cases.workflow import CaseStatus
@@ -135,7 +136,7 @@ def test_retrieval_starts_from_the_recording_and_the_custodian_answers_it(page, 
     login(page, "colleague_d")
     page.goto(f"{page.base_url}/evidence/recordings/{recording.pk}/")
     page.click(f"a[href$='/evidence/retrievals/new/?recording={recording.pk}']")
-    assert recording.number in page.inner_text("h1")
+    expect(page.locator("h1")).to_contain_text(recording.number)
     assert page.locator("#id_recording").get_attribute("type") == "hidden"
     page.fill("#id_purpose", "案卷评查需要查看（测试）")
     with page.expect_navigation():

@@ -42,23 +42,25 @@ def test_public_pages_in_chromium(page, published, output_dir):
     page.goto(base)
     assert page.inner_text("h1") == "执法公示"
     page.click("nav >> text=执法主体")
-    assert "测试省煤矿安全监察局甲分局" in page.inner_text("table")
+    expect(page.locator("table")).to_contain_text("测试省煤矿安全监察局甲分局")
 
     page.click("nav >> text=执法人员")
+    expect(page.locator("table")).to_contain_text("周有效")
     table = page.inner_text("table")
     assert "周有效" in table and published["valid"] in table and "吴过期" not in table
 
     page.click("nav >> text=执法依据")
-    assert "中华人民共和国安全生产法" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("中华人民共和国安全生产法")
     page.locator("details summary").first.click()
     assert "【示例条文】" in page.inner_text("main")
     page.screenshot(path=str(output_dir / "legal_bases.png"), full_page=True)
 
     page.click("nav >> text=权责清单")
-    assert "CF-001" in page.inner_text("table") and "示例" in page.inner_text(".version-banner")
+    expect(page.locator("table")).to_contain_text("CF-001")
+    assert "示例" in page.inner_text(".version-banner")
     page.select_option("select[name=agency]", label="测试省煤矿安全监察局甲分局")
     page.click("form.filters button")
-    assert "适用上级机构" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("适用上级机构")
     page.screenshot(path=str(output_dir / "power_list.png"), full_page=True)
 
     page.click("nav >> text=执法程序与服务指南")
@@ -71,24 +73,27 @@ def test_public_pages_in_chromium(page, published, output_dir):
     page.screenshot(path=str(output_dir / "procedures.png"), full_page=True)
 
     page.click("nav >> text=随机抽查事项清单")
-    assert "重点检查事项" in page.inner_text("table")
+    expect(page.locator("table")).to_contain_text("重点检查事项")
     page.click("nav >> text=救济途径")
-    assert "行政复议" in page.inner_text("main") and "六十日" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("行政复议")
+    assert "六十日" in page.inner_text("main")
 
     page.click("nav >> text=执法证查询")
     page.fill("input[name=number]", published["valid"])
     page.click("form.filters button")
+    expect(page.locator(".check-result")).to_contain_text("周有效")
     result = page.inner_text(".check-result")
     assert "有效" in result and "周有效" in result and "测试省煤矿安全监察局甲分局" in result
     page.screenshot(path=str(output_dir / "certificate_valid.png"), full_page=True)
     page.fill("input[name=number]", "１４９９ｅｘｐｉｒｅｄ")  # full-width, lower case
     page.click("form.filters button")
+    expect(page.locator(".check-result")).to_contain_text("已过期")
     result = page.inner_text(".check-result")
     assert "已过期" in result and "吴过期" in result
     page.screenshot(path=str(output_dir / "certificate_expired.png"), full_page=True)
     page.fill("input[name=number]", "NO-SUCH-NUMBER")
     page.click("form.filters button")
-    assert "查无此证" in page.inner_text(".check-result")
+    expect(page.locator(".check-result")).to_contain_text("查无此证")
 
     page.click("nav >> text=开放数据")
     response = page.request.get(page.base_url + "/public/data/powers.json")

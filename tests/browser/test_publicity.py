@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from sanxiang.core.workdays import add_working_days
 from sanxiang.demo.identities import id_card
@@ -147,10 +148,10 @@ def test_penalty_on_an_individual_is_redacted_approved_published_and_withdrawn(
     login(page, "editor_web")
     assert "执法结果公示" in page.inner_text("#publicity-panel")
     page.click("nav >> text=执法公示")
-    assert publication.title in page.inner_text("table")
+    expect(page.locator("table")).to_contain_text(publication.title)
     assert expected_due.isoformat() in page.inner_text("table")
     page.click(f"text={publication.title}")
-    assert expected_due.isoformat() in page.inner_text("#due-on")
+    expect(page.locator("#due-on")).to_contain_text(expected_due.isoformat())
     diff = page.locator("table.diff")
     withheld = [t.strip() for t in diff.locator("mark.withheld").all_inner_texts()]
     assert world["person"].id_number in withheld and MOBILE in withheld and ADDRESS in withheld
@@ -160,32 +161,34 @@ def test_penalty_on_an_individual_is_redacted_approved_published_and_withdrawn(
     assert "〔身份证号码已隐去〕" in public_column and "李某某" in public_column
     page.screenshot(path=str(output_dir / "editor_redaction.png"), full_page=True)
     page.click("#action-confirm button[type=submit]")
-    assert "请核对原文与公开文本后勾选确认" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("请核对原文与公开文本后勾选确认")
     page.check("#action-confirm input[name=confirm-confirmed]")
     page.click("#action-confirm button[type=submit]")
-    assert "已确认区分处理" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("已确认区分处理")
     logout(page)
 
     # --- a legal reviewer reviews; the head approves, which publishes ----------------------------
     login(page, "reviewer_web")
     page.goto(f"{page.base_url}/publicity/{publication.pk}/")
     page.click("#action-review button[type=submit]")
-    assert "审查通过" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("审查通过")
     logout(page)
     login(page, "head_web")
     page.goto(f"{page.base_url}/publicity/{publication.pk}/")
     page.click("#action-approve button[type=submit]")
-    assert "已批准并公布" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("已批准并公布")
     checkpoint = checkpoint_sign()
 
     # --- the public, with JavaScript off: search (two characters), record, mine page ---------------
     visitor = public_page
     visitor.goto(visitor.base_url + "/public/")
-    visitor.click("nav >> text=结果公示")
+    with visitor.expect_navigation():
+        visitor.click("nav >> text=结果公示")
     visitor.fill("input[name=q]", "培训")
     visitor.click("form.filters button")
-    assert "共 1 条结果" in visitor.inner_text("#result-count")
+    expect(visitor.locator("#result-count")).to_contain_text("共 1 条结果")
     visitor.click("table.results >> text=张三丰")
+    expect(visitor.locator("main")).to_contain_text(case.decision_document.number.text)
     body = visitor.content()
     assert case.decision_document.number.text in body
     assert not [s for s in world["secrets"] if s in body]
@@ -210,7 +213,7 @@ def test_penalty_on_an_individual_is_redacted_approved_published_and_withdrawn(
     )
     page.fill("#action-withdraw textarea[name=withdraw-reason]", "原行政处罚决定经行政复议被撤销。")
     page.click("#action-withdraw button[type=submit]")
-    assert "已撤下" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("已撤下")
     page.screenshot(path=str(output_dir / "head_withdrawn.png"), full_page=True)
 
     response = visitor.goto(f"{visitor.base_url}/public/results/?q=培训")

@@ -5,6 +5,7 @@ approves; the head can then issue the decision (SH-CONT-1/2/3, SH-SCOPE-1)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from sanxiang.cases import services as cases
 from sanxiang.cases.models import Case
@@ -67,7 +68,7 @@ def test_change_resubmit_approve_then_decide(page, world, output_dir):
 
     login(page, "reviewer_a")
     page.click("nav >> text=法制审核")
-    assert case.cause in page.inner_text("#queue-title ~ table")
+    expect(page.locator("#queue-title ~ table")).to_contain_text(case.cause)
     page.click(f"text={case.cause}")
     step(page, "接收材料（材料齐全）")
     page.click("#action-panel button.primary")
@@ -95,7 +96,8 @@ def test_change_resubmit_approve_then_decide(page, world, output_dir):
     page.goto(page.base_url + "/review/")
     assert "待承办机构处理" in page.content()
     page.click(f"text={case.cause}")
-    assert "建议罚款人民币5万元" in page.content()
+    # The click only starts the navigation: wait for the review page, not the page's current text.
+    expect(page.locator("main")).to_contain_text("建议罚款人民币5万元")
     # The case side acts on the opinion in the case: investigate again, report 50,000 CNY.
     amended = cases.case_reinvestigate(
         actor=world["officer"], case=case, reason="按法制审核变更意见调整罚款"

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from sanxiang.org.roles import Role
 from sanxiang.testing import factories
@@ -36,7 +37,7 @@ def test_enrol_then_sign_in_with_the_code(page, head, output_dir):
     key = key_from_base32(page.inner_text("#enrol-secret"))
     page.fill("#id_code", "123")
     page.click("form button.primary")
-    assert "动态口令不正确" in page.content()
+    expect(page.locator("main")).to_contain_text("动态口令不正确")
     page.fill("#id_code", totp_code(key))
     page.click("form button.primary")
     page.wait_for_selector("#recovery-codes")
