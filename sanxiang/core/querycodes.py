@@ -2,7 +2,8 @@
 matter on the public pages without an account (complaints, licensing).
 
 Checked against its stored hash with the same work whether or not the number exists, so a wrong
-number and a wrong code cannot be told apart by time.
+number and a wrong code cannot be told apart by time. A mine's sign-in uses the same dummy hash
+for a login no account has (``spend_one_check``).
 """
 
 from __future__ import annotations
@@ -27,3 +28,10 @@ def query_code_matches(code: str, encoded: str | None) -> bool:
         return False
     matched = check_password(code, encoded or _absent_hash())
     return matched and encoded is not None
+
+
+def spend_one_check(secret: str) -> None:
+    """Do the work of one password check for a name no record has, so that a missing account
+    costs the time of a wrong password and a sign-in page does not tell by its answer time which
+    names exist (Django's own ``ModelBackend`` does the same for staff)."""
+    check_password(secret or "", _absent_hash())

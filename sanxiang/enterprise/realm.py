@@ -25,6 +25,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from sanxiang.core.clientip import client_ip
+from sanxiang.core.querycodes import spend_one_check
 from sanxiang.core.stepup import problem_response
 from sanxiang.org.login_throttle import login_wait_seconds
 
@@ -137,6 +138,8 @@ def authenticate_account(request: HttpRequest, *, login: str, password: str) -> 
     if wait:
         raise SignInRefused(_("登录尝试过于频繁，请在 %(seconds)d 秒后再试。") % {"seconds": wait})
     account = EnterpriseAccount.objects.select_related("mine").filter(login__iexact=login).first()
+    if account is None:
+        spend_one_check(password)
     if account is None or not account.check_password(password or ""):
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False):

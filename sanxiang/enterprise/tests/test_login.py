@@ -159,3 +159,22 @@ def test_optional_second_factor(two_mines):
     ok = client.post("/enterprise/login/code/", {"code": totp_code(at=time.time() + 30)})
     assert ok.status_code == 302
     assert client.get("/enterprise/").status_code == 200
+
+
+def test_an_unknown_login_costs_one_password_check_like_a_known_one(two_mines):
+    """Equal work whether or not the login exists: the answer time must not tell which
+    mines' login names exist."""
+    from unittest import mock
+
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = type(get_hasher())
+    account = two_mines["account_a"]
+    with mock.patch.object(hasher, "verify", autospec=True, side_effect=hasher.verify) as spy:
+        unknown = _login(Client(), "no-such-mine-login", "wrong-password-1")
+        checks_unknown = spy.call_count
+        known = _login(Client(REMOTE_ADDR="10.0.0.8"), account.login, "wrong-password-1")
+        checks_known = spy.call_count - checks_unknown
+    assert unknown.status_code == known.status_code == 400
+    assert unknown.content.decode().count("登录名或密码不正确") == 1
+    assert checks_unknown == checks_known == 1
