@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 ISSUERS: dict[str, str] = {
-    "inspection_plan": "sanxiang.inspections.services.inspection_plan_approve",
-    "onsite_record": "sanxiang.inspections.services.inspection_complete",
-    "onsite_decision": "sanxiang.inspections.services.onsite_measure_take",
-    "rectification_order": "sanxiang.inspections.services.onsite_measure_take",
-    "withdraw_order": "sanxiang.inspections.services.onsite_measure_take",
+    "inspection_plan": "sanxiang.inspections.services.plans.inspection_plan_approve",
+    "onsite_record": "sanxiang.inspections.services.onsite.inspection_complete",
+    "onsite_decision": "sanxiang.inspections.services.measures.onsite_measure_take",
+    "rectification_order": "sanxiang.inspections.services.measures.onsite_measure_take",
+    "withdraw_order": "sanxiang.inspections.services.measures.onsite_measure_take",
     "filing_approval": "sanxiang.cases.services.case_filing_approve",
     "inquiry_record": "sanxiang.cases.services.case_investigation_record",
     "survey_record": "sanxiang.cases.services.case_investigation_record",

@@ -28,7 +28,7 @@ from sanxiang.documents.models import Document
 from sanxiang.inspections import paperwork
 from sanxiang.inspections import showings as showing_rules
 from sanxiang.inspections.models import CertificateShowing
-from sanxiang.inspections.services import _record_document_content
+from sanxiang.inspections.services.onsite import _record_document_content
 from sanxiang.org.roles import Role
 from sanxiang.testing import factories
 

@@ -25,7 +25,7 @@ from sanxiang.documents.models import Document
 from sanxiang.inspections import paperwork
 from sanxiang.inspections import showings as showing_rules
 from sanxiang.inspections.models import CertificateShowing, ShowingAct
-from sanxiang.inspections.services import _measure_document_content
+from sanxiang.inspections.services.measures import _measure_document_content
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.testing import factories
 from sanxiang.testing.auth import sign_in
