@@ -20,6 +20,7 @@ from sanxiang.org.models import Staff
 from . import services, sources
 from .fields import Category
 from .models import Publication
+from .services.drafts import _create_once
 from .workflow import PREPARING, PublicationStatus
 
 CASE_SOURCE = "cases.case"
@@ -88,4 +89,4 @@ def draft_new_decision(
         }
     )
     draft.extra["clock_from"] = clock_from
-    return services._create_once(draft, actor)
+    return _create_once(draft, actor)

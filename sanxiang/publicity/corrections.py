@@ -170,7 +170,7 @@ def error_report_answer(
 
 
 def error_reports_mark_corrected(publication: Publication) -> int:
-    """Called by ``services._publish``: the reports being corrected are now corrected."""
+    """Called by ``services.release._publish``: the reports being corrected are now corrected."""
     now = timezone.now()
     count = 0
     for report in ErrorReport.objects.filter(

@@ -528,7 +528,7 @@ def layout_fields(category: str) -> tuple[LayoutField, ...]:
 
 def region_choices() -> list[str]:
     """Division codes a result's region can have: a result takes its mine's, its party's
-    employer's or its agency's (``services._region``). Read from those small tables, never from
+    employer's or its agency's (``services.drafts._region``). Read from those small tables, never from
     the search table (a DISTINCT there scans every row, ADR 0097)."""
     from sanxiang.org.models import Agency
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from sanxiang.publicity.models import Publication, PublicEntry
-from sanxiang.publicity.services import _index
+from sanxiang.publicity.services.release import _index
 from sanxiang.publicity.workflow import FINAL
 
 
