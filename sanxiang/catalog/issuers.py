@@ -29,7 +29,7 @@ ISSUERS: dict[str, str] = {
     "penalty_notice": "sanxiang.cases.services.prior_notice_issue",
     "hearing_notice": "sanxiang.cases.services.prior_notice_issue",
     "hearing_record": "sanxiang.cases.services.hearing_hold",
-    "review_opinion": "sanxiang.review.services.opinion_issue",
+    "review_opinion": "sanxiang.review.services.opinion.opinion_issue",
     "collective_record": "sanxiang.review.disagreement.collective_decision_record",
     "penalty_decision": "sanxiang.cases.services.decision_issue",
     "service_receipt": "sanxiang.cases.execution.service_record",

@@ -35,7 +35,7 @@ from .models import (
     Contest,
     Review,
 )
-from .services import (
+from .services.common import (
     _add,
     _begin,
     _day_errors,
@@ -46,8 +46,8 @@ from .services import (
     _require_reviewer,
     _signed_in,
     _text,
-    is_stale,
 )
+from .services.submission import is_stale
 
 MIN_COLLECTIVE_HEADS = 2
 
