@@ -19,6 +19,7 @@ from sanxiang.core.confidentiality import Confidentiality
 from sanxiang.core.validation import expect_status
 from sanxiang.inspections.api import ShowingIn, showings_in
 from sanxiang.inspections.models import Finding
+from sanxiang.inspections.services import ONSITE_MEASURE_BASIS
 from sanxiang.org.models import Staff
 from sanxiang.registry.models import Person
 
@@ -179,7 +180,7 @@ class EmergencyIn(InputSchema):
     started_at: datetime.datetime
     ended_at: datetime.datetime
     location: str = Field("", max_length=200)
-    legal_basis: str = Field(services.ONSITE_MEASURE_BASIS, max_length=500)
+    legal_basis: str = Field(ONSITE_MEASURE_BASIS, max_length=500)
     items: list[ItemIn] = Field(
         [], max_length=50, description="查封、扣押：场所、设施或者财物清单（必填）"
     )

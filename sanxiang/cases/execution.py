@@ -30,7 +30,7 @@ from .models import (
     ServiceMethod,
     ServiceRecord,
 )
-from .services import _add, _officer_list, _propose, _raise_if, _text, money
+from .services.common import _add, _officer_list, _propose, _raise_if, _text, money
 from .signals import case_handed_to_archive
 from .steps import begin, case_checklists, finish
 from .workflow import CaseStatus, transition_for
