@@ -531,6 +531,20 @@ def blob_local_path(path: str) -> Path | None:
     return None
 
 
+def blob_tool_source(path: str, *, seconds: int = 3600) -> str:
+    """Where an external tool (ffprobe, ffmpeg) reads a stored blob: the file on the local
+    store, or on object storage a presigned URL of the pinned version, which the tool reads by
+    HTTP range requests. A probe or a thumbnail then reads kilobytes to megabytes of a 2 GiB
+    recording instead of a whole copy of it, and never a newer version under the same key."""
+    local = blob_local_path(path)
+    if local is not None:
+        return str(local)
+    store = _object_store()
+    if store is None:
+        raise FileNotFoundError(f"{path} is neither on the local store nor on object storage")
+    return store.version_url(path, _pinned(path).version_id, seconds)
+
+
 def blob_hash(path: str) -> tuple[str, str, int]:
     """(SHA-256, SM3, size) of a stored blob, re-read in one streaming pass (on object
     storage: a GET of the pinned version)."""

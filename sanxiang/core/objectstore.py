@@ -228,6 +228,15 @@ class ObjectStore(S3Storage):
         finally:
             body.close()
 
+    def version_url(self, path: str, version_id: str, seconds: int) -> str:
+        """A presigned GET of one version, valid ``seconds``: for a tool on this node (ffprobe,
+        ffmpeg) that reads by HTTP range requests what it needs, not the whole object."""
+        return self.client.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket_name, "Key": self.key(path), "VersionId": version_id},
+            ExpiresIn=seconds,
+        )
+
     def version_exists(self, path: str, version_id: str) -> int | None:
         """The size of the version, or None when it is gone."""
         try:

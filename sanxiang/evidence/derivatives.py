@@ -8,7 +8,6 @@ no playable copy (the player then says that the browser cannot play the recordin
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import subprocess
@@ -23,6 +22,7 @@ from sanxiang.core import blobstore
 from sanxiang.core.language import in_legal_language
 
 from . import media, services
+from .conf import setting
 from .media import ffmpeg_path
 from .models import DerivedFile, DerivedKind, MediaKind, Recording
 
@@ -44,15 +44,24 @@ def _image_thumbnail(recording: Recording) -> bytes | None:
         return None
 
 
+def _tool_source(recording: Recording, seconds: int = 3600) -> str | None:
+    """Where ffmpeg reads the original: its file, or a presigned URL of its pinned version on
+    object storage (ranges: a thumbnail reads megabytes, not the 2 GiB of a recording)."""
+    try:
+        return blobstore.blob_tool_source(recording.blob_path, seconds=seconds)
+    except FileNotFoundError:
+        return None
+
+
 def _video_thumbnail(recording: Recording) -> bytes | None:
     ffmpeg = ffmpeg_path()
-    source = blobstore.blob_local_path(recording.blob_path)
+    source = _tool_source(recording) if ffmpeg else None
     if ffmpeg is None or source is None:
         return None
     with tempfile.TemporaryDirectory() as work:
         target = Path(work) / "thumb.jpg"
         seek = "1" if (recording.size or 0) > 0 else "0"
-        command = [ffmpeg, "-nostdin", "-loglevel", "error", "-ss", seek, "-i", str(source)]
+        command = [ffmpeg, "-nostdin", "-loglevel", "error", "-ss", seek, "-i", source]
         command += ["-frames:v", "1", "-vf", f"scale={THUMBNAIL_WIDTH}:-2", "-y", str(target)]
         try:
             subprocess.run(command, check=True, timeout=60, capture_output=True)
@@ -83,21 +92,6 @@ def thumbnail_create(*, recording_pk: int) -> DerivedFile | None:
     )
 
 
-@contextlib.contextmanager
-def _local_copy(recording: Recording) -> Iterator[Path]:
-    """The original as a local file: the stored file itself, or a temporary copy (object storage)."""
-    local = blobstore.blob_local_path(recording.blob_path)
-    if local is not None:
-        yield local
-        return
-    with tempfile.TemporaryDirectory() as work:
-        path = Path(work) / "original"
-        with blobstore.blob_open(recording.blob_path) as source, open(path, "wb") as target:
-            while block := source.read(1024 * 1024):
-                target.write(block)
-        yield path
-
-
 def playable_copy(recording: Recording) -> DerivedFile | None:
     """The system-made copy of a recording that browsers play, if there is one."""
     return (
@@ -110,16 +104,14 @@ def playable_copy(recording: Recording) -> DerivedFile | None:
 def unplayable_info(recording: Recording) -> media.MediaInfo | None:
     """What makes a stored video unplayable in browsers (its codec), or None when it plays or
     cannot be told. Probed once per content (originals never change: cached by SHA-256);
-    only on the local store, where probing reads a few kilobytes, not the whole object."""
+    probing reads a few kilobytes, from the file or by ranges from object storage."""
     if recording.media_kind != MediaKind.VIDEO:
-        return None
-    local = blobstore.blob_local_path(recording.blob_path)
-    if local is None:
         return None
     key = f"sanxiang:media-info:{recording.sha256}"
     info = cache.get(key)
     if info is None:
-        info = media.probe(local)
+        source = _tool_source(recording, seconds=300)
+        info = media.probe(source) if source else None
         if info is None:
             return None
         cache.set(key, info, 24 * 3600)
@@ -143,29 +135,32 @@ def playable_copy_create(*, recording_pk: int) -> DerivedFile | None:
         return None
     if playable_copy(recording) is not None or ffmpeg_path() is None:
         return None
-    with _local_copy(recording) as source:
-        info = media.probe(source)
-        if info is None or not info.video_codec:
-            return None  # not a video ffmpeg can read: nothing to copy
-        if media.browser_playable(info, recording.content_type):
+    # Valid a little longer than the longest transcode ffmpeg is allowed, for its last range.
+    source = _tool_source(recording, seconds=int(setting("SANXIANG_TRANSCODE_TIMEOUT")) + 600)
+    info = media.probe(source) if source else None
+    if info is None or not info.video_codec:
+        return None  # not a video ffmpeg can read: nothing to copy
+    if media.browser_playable(info, recording.content_type):
+        return None
+    with tempfile.TemporaryDirectory() as work:
+        target = Path(work) / "playable.mp4"
+        try:
+            media.transcode_playable(source, target)
+        except media.MediaError as exc:
+            # ffmpeg's message may quote its input: a presigned URL is a key to the original.
+            reason = str(exc).replace(source, "<original>")
+            log.warning("no playable copy of recording %s: %s", recording.pk, reason)
             return None
-        with tempfile.TemporaryDirectory() as work:
-            target = Path(work) / "playable.mp4"
-            try:
-                media.transcode_playable(source, target)
-            except media.MediaError as exc:
-                log.warning("no playable copy of recording %s: %s", recording.pk, exc)
-                return None
-            note = _(
-                "原始视频为 %(codec)s 编码，浏览器不能直接播放；本副本由系统转为 H.264 供在线播放，"
-                "原始记录未作任何改动。"
-            ) % {"codec": info.video_codec_name}
-            return services.derived_file_add(
-                actor=None,
-                recording=recording,
-                kind=DerivedKind.TRANSCODE,
-                chunks=_chunks(target),
-                content_type="video/mp4",
-                tool=PLAYABLE_TOOL,
-                note=note,
-            )
+        note = _(
+            "原始视频为 %(codec)s 编码，浏览器不能直接播放；本副本由系统转为 H.264 供在线播放，"
+            "原始记录未作任何改动。"
+        ) % {"codec": info.video_codec_name}
+        return services.derived_file_add(
+            actor=None,
+            recording=recording,
+            kind=DerivedKind.TRANSCODE,
+            chunks=_chunks(target),
+            content_type="video/mp4",
+            tool=PLAYABLE_TOOL,
+            note=note,
+        )

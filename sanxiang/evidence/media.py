@@ -71,8 +71,9 @@ def ffprobe_path() -> str | None:
     return str(sibling) if sibling.exists() else shutil.which("ffprobe")
 
 
-def probe(path: Path) -> MediaInfo | None:
-    """The first video and audio stream of a file, or None when it cannot be read."""
+def probe(path: Path | str) -> MediaInfo | None:
+    """The first video and audio stream of a file (a path, or a URL ffprobe reads by ranges),
+    or None when it cannot be read."""
     ffprobe = ffprobe_path()
     if ffprobe is None:
         return None
@@ -119,8 +120,9 @@ def _run(command: list[str], timeout: float) -> None:
         raise MediaError(f"ffmpeg failed: {exc}") from exc
 
 
-def transcode_playable(source: Path, target: Path, *, timeout: float | None = None) -> None:
-    """An MP4 with H.264 (8-bit 4:2:0) video and AAC audio that every browser plays."""
+def transcode_playable(source: Path | str, target: Path, *, timeout: float | None = None) -> None:
+    """An MP4 with H.264 (8-bit 4:2:0) video and AAC audio that every browser plays, from a file
+    or a URL (a presigned one of an original on object storage)."""
     ffmpeg = ffmpeg_path()
     if ffmpeg is None:
         raise MediaError("ffmpeg is not installed")

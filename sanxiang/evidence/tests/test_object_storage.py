@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import json
 import os
+from unittest import mock
 
 import pytest
 from botocore.exceptions import ClientError
@@ -17,8 +18,8 @@ from django.utils import timezone
 from sanxiang.core import blobstore
 from sanxiang.core.models import StoredObject
 from sanxiang.core.objectstore import PART_SIZE
-from sanxiang.evidence import fixity, ingest, playback
-from sanxiang.evidence.models import Upload, UploadStatus
+from sanxiang.evidence import derivatives, fixity, ingest, media, playback
+from sanxiang.evidence.models import DerivedKind, Upload, UploadStatus
 from sanxiang.testing import factories
 
 from .conftest import mp4_bytes
@@ -103,6 +104,39 @@ def test_a_changed_pinned_version_is_reported_as_changed(object_store, people):
     StoredObject.objects.filter(path=recording.blob_path).update(version_id=forged["VersionId"])
     kinds = {p.kind for p in fixity.fixity_report().problems}
     assert fixity.CHANGED in kinds
+
+
+def test_derivatives_read_ranges_of_the_pinned_version_never_a_whole_copy(
+    object_store, people, tmp_path
+):
+    """Thumbnail, probe and playable copy of an H.265 original on the store: ffmpeg reads a
+    presigned URL of the version written at ingest by ranges; nothing copies the object whole,
+    and a newer version under the same key is not what it reads."""
+    if media.ffmpeg_path() is None:
+        pytest.fail("ffmpeg is missing: run `make system-deps`")
+    clip = tmp_path / "h265.mp4"
+    media.synthesize_clip(clip, caption="井下巡查", fallback_caption="S3", seconds=2, codec="hevc")
+    recording = factories.recording(actor=people["officer"], data=clip.read_bytes())
+    assert blobstore.blob_local_path(recording.blob_path) is None
+    version = StoredObject.objects.get(path=recording.blob_path).version_id
+    source = blobstore.blob_tool_source(recording.blob_path)
+    assert source.startswith("http") and f"versionId={version}" in source
+    object_store.client.put_object(
+        Bucket=object_store.bucket_name, Key=object_store.key(recording.blob_path), Body=b"x"
+    )
+
+    whole_copy = AssertionError("the original was copied whole")
+    with mock.patch.object(blobstore, "blob_open", side_effect=whole_copy):
+        assert derivatives.unplayable_info(recording).video_codec == "hevc"
+        thumbnail = derivatives.thumbnail_create(recording_pk=recording.pk)
+        playable = derivatives.playable_copy_create(recording_pk=recording.pk)
+    assert thumbnail.kind == DerivedKind.THUMBNAIL
+    assert blobstore.blob_read(thumbnail.blob_path)[:3] == b"\xff\xd8\xff"  # a JPEG
+    assert playable.kind == DerivedKind.TRANSCODE and playable.content_type == "video/mp4"
+    copy = tmp_path / "copy.mp4"
+    copy.write_bytes(blobstore.blob_read(playable.blob_path))
+    info = media.probe(copy)
+    assert info.video_codec == "h264" and info.duration == pytest.approx(2, abs=0.5)
 
 
 def test_filing_switches_to_compliance_and_only_an_approved_disposal_removes(object_store):
