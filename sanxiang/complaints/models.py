@@ -96,7 +96,10 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints_assigned",
     )
+    assigned_on = models.DateField(_("交办日期"), null=True, blank=True)
     verify_due = models.DateField(_("核查期限"), null=True, blank=True)
+    # Counted over a year whose holiday arrangement is not loaded yet (ADR 0096).
+    verify_due_provisional = models.BooleanField(_("核查期限为暂定"), default=False)
     verify_rule = models.CharField(_("核查期限依据"), max_length=200, blank=True)
     finding = models.TextField(_("核查结果"), max_length=5000, blank=True)
     substantiated = models.CharField(

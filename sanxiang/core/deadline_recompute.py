@@ -32,6 +32,8 @@ SOURCES = [
     "sanxiang.review.calendar_sources",
     "sanxiang.publicity.calendar_sources",
     "sanxiang.inspections.calendar_sources",
+    "sanxiang.complaints.calendar_sources",
+    "sanxiang.licensing.calendar_sources",
 ]
 
 

@@ -57,8 +57,22 @@ class Progress:
     steps: list[ProgressStep] = field(default_factory=list)
     next_label: str = ""
     next_due: datetime.date | None = None
+    next_due_provisional: bool = False
     overdue: bool = False
     extension_reason: str = ""
+
+
+def _provisional_dates(application: Application) -> set[datetime.date]:
+    """The application's due dates counted over a year whose holidays are not loaded yet."""
+    return {
+        date
+        for date, provisional in (
+            (application.acceptance_due, application.acceptance_due_provisional),
+            (application.decision_due, application.decision_due_provisional),
+            (application.licence_due, application.licence_due_provisional),
+        )
+        if date and provisional
+    }
 
 
 def progress(application: Application) -> Progress:
@@ -95,6 +109,7 @@ def progress(application: Application) -> Progress:
         ],
         next_label="" if final else next_label,
         next_due=None if final else next_due,
+        next_due_provisional=bool(next_due and next_due in _provisional_dates(application)),
         overdue=bool(not final and next_due and next_due < timezone.localdate()),
         extension_reason=application.extension_reason,
     )

@@ -90,7 +90,8 @@ def complaint_assign(
         complaint.category, involves_deaths=complaint.involves_deaths, assigned_on=day
     )
     complaint.assigned_to = officer
-    complaint.verify_due = due.date
+    complaint.assigned_on = day
+    complaint.verify_due, complaint.verify_due_provisional = due.date, due.provisional
     complaint.verify_rule = basis[:200]
     step(complaint, ComplaintStatus.VERIFYING)
     record(actor, "assign", complaint, officer=officer.pk, due=due.date.isoformat())

@@ -177,3 +177,56 @@ def test_selectors_for_other_apps(team):
     )
     assert list(selectors.complaints_by_mine(team["mine"])) == [filed]
     assert filed.agency == team["mine"].supervising_agency
+
+
+@pytest.mark.django_db
+def test_a_verification_period_into_an_unloaded_year_is_provisional_until_it_is_loaded(
+    team, province
+):
+    """ADR 0096: 10 working days from Tue 22 Dec 2026 run into 2027, whose arrangement is not
+    loaded: counted with 1 January as the only holiday, due Wed 6 Jan, marked 暂定 on the list
+    and the page. Once 2027 is loaded (1 and 4 January off, Saturday 9 January worked) the date
+    is Thu 7 Jan, no longer provisional, with a ledger event and a notice to the verifier."""
+    from sanxiang.core import services as core_services
+    from sanxiang.core.models import StaffNotice
+    from sanxiang.ledger.verification import verify_ledger
+    from sanxiang.org.roles import Role
+    from sanxiang.testing import factories
+
+    officer, partner = team["officer"], team["partner"]
+    complaint = services.complaint_take(actor=officer, complaint=online(team))
+    complaint = services.complaint_assign(
+        actor=officer, complaint=complaint, officer=partner, on=datetime.date(2026, 12, 22)
+    )
+    assert complaint.assigned_on == datetime.date(2026, 12, 22)
+    assert (complaint.verify_due, complaint.verify_due_provisional) == (
+        datetime.date(2026, 12, 22) + datetime.timedelta(days=15),  # Wed 6 January
+        True,
+    )
+    client = Client()
+    sign_in(client, partner)
+    for url in ("/complaints/", f"/complaints/{complaint.pk}/"):
+        page = client.get(url).content.decode()
+        assert "2027-01-06" in page and "暂定</span>" in page, url
+
+    core_services.holiday_arrangement_load(
+        actor=factories.staff(agency=province["provincial"], roles=[Role.SYSTEM_ADMIN]),
+        year=2027,
+        title="国务院办公厅关于2027年部分节假日安排的通知（测试）",
+        document_number="",
+        published_on=datetime.date(2026, 12, 10),
+        rest_days=[datetime.date(2027, 1, 1), datetime.date(2027, 1, 4)],
+        working_days=[datetime.date(2027, 1, 9)],
+    )
+    complaint.refresh_from_db()
+    assert (complaint.verify_due, complaint.verify_due_provisional) == (
+        datetime.date(2027, 1, 7),
+        False,
+    )
+    assert LedgerEntry.objects.filter(
+        action="calendar.recompute", object_type="complaints.complaint", object_id=str(complaint.pk)
+    ).exists()
+    notice = StaffNotice.objects.get(recipient=partner)
+    assert "举报核查期限由 2027-01-06（暂定）改为 2027-01-07" in notice.message
+    assert "暂定</span>" not in client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert verify_ledger().ok

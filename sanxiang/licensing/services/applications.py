@@ -199,6 +199,7 @@ def submit_application(
         issue_days=item.issue_days,
         period_basis=item.period_basis,
         acceptance_due=due.date,
+        acceptance_due_provisional=due.provisional,
     )
     for _attempt in range(5):
         application.number = f"XK{received_on:%Y%m%d}{secrets.randbelow(10**6):06d}"
@@ -339,6 +340,7 @@ def correction_complete(
     application.status = ApplicationStatus.SUBMITTED
     application.complete_on = on
     application.acceptance_due = due.date
+    application.acceptance_due_provisional = due.provisional
     application.save()
     add_step(
         application,
@@ -362,7 +364,8 @@ def correction_complete(
 def _start_review(application: Application, accepted_on: datetime.date) -> datetime.date:
     application.status = ApplicationStatus.REVIEWING
     application.accepted_on = accepted_on
-    application.decision_due = rules.decision_due(accepted_on, application.decision_days).date
+    due = rules.decision_due(accepted_on, application.decision_days)
+    application.decision_due, application.decision_due_provisional = due.date, due.provisional
     return application.decision_due
 
 

@@ -23,12 +23,13 @@ from .common import action_date, add_step, clean_text, issue, lock, require_row
 
 
 def _recompute(application: Application) -> datetime.date:
-    application.decision_due = rules.decision_due(
+    due = rules.decision_due(
         application.accepted_on,
         application.decision_days,
         extension=application.extension_days if application.extended else 0,
         paused=application.paused_days,
-    ).date
+    )
+    application.decision_due, application.decision_due_provisional = due.date, due.provisional
     return application.decision_due
 
 
@@ -180,7 +181,9 @@ def grant(
         raise ValidationError({"valid_to": [_("有效期应晚于决定日期。")]})
     application.outcome = Outcome.GRANT
     application.status = ApplicationStatus.GRANTED
-    application.licence_due = rules.licence_due(on, application.issue_days).date
+    licence_due = rules.licence_due(on, application.issue_days)
+    application.licence_due = licence_due.date
+    application.licence_due_provisional = licence_due.provisional
     application.valid_to = valid_to
     document = issue(
         actor=actor,
