@@ -94,7 +94,26 @@ def _team(case: Case):
     return officers_of(case.agency)
 
 
-class InvestigateForm(forms.Form):
+class OnSiteActForm(forms.Form):
+    """What every on-site act of a case records: the officers present (at least two, of the
+    case's agency), when and where, and that each showed his certificate (GS-MID-1)."""
+
+    officers = OfficerChoiceField(label=_("执法人员（不少于2人）"), queryset=Staff.objects.none())
+    started_at = datetime_field(_("开始时间"))
+    ended_at = datetime_field(_("结束时间"))
+    location = forms.CharField(label=_("地点"), max_length=200, required=False)
+    identity_shown = forms.BooleanField(
+        label=_("到场执法人员均已在开始时出示执法证件、表明身份，并说明依据和理由"),
+        required=False,
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = _team(case)
+        self.fields["officers"].initial = list(case.officers.values_list("pk", flat=True))
+
+
+class InvestigateForm(OnSiteActForm):
     kind = forms.ChoiceField(
         label=_("类别"),
         choices=[(k.value, k.label) for k in ActKind if k != ActKind.EMERGENCY_MEASURE],
@@ -102,10 +121,6 @@ class InvestigateForm(forms.Form):
     content_text = forms.CharField(
         label=_("笔录或通知内容"), widget=forms.Textarea(attrs={"rows": 5})
     )
-    officers = OfficerChoiceField(label=_("执法人员（不少于2人）"), queryset=Staff.objects.none())
-    started_at = datetime_field(_("开始时间"))
-    ended_at = datetime_field(_("结束时间"))
-    location = forms.CharField(label=_("地点"), max_length=200, required=False)
     items = forms.CharField(
         label=_("物品（样品）清单"),
         required=False,
@@ -113,10 +128,6 @@ class InvestigateForm(forms.Form):
         help_text=_(
             "先行登记保存、抽样取证必填：每行一项，依次写名称｜规格型号｜数量｜地点，用“｜”分隔。"
         ),
-    )
-    identity_shown = forms.BooleanField(
-        label=_("到场执法人员均已在开始时出示执法证件、表明身份，并说明依据和理由"),
-        required=False,
     )
     shown_to = forms.CharField(
         label=_("向谁出示"),
@@ -143,10 +154,8 @@ class InvestigateForm(forms.Form):
         help_text=_("仅询问时填写被询问人的个人信息和回答。"),
     )
 
-    def __init__(self, *args, case=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["officers"].queryset = _team(case)
-        self.fields["officers"].initial = list(case.officers.values_list("pk", flat=True))
+    field_order = ["kind", "content_text", "officers", "started_at", "ended_at", "location"]
+    field_order += ["items", "identity_shown", "shown_to"]
 
 
 def _investigate(*, actor, case, **data):
@@ -159,17 +168,13 @@ def _investigate(*, actor, case, **data):
     return services.case_investigation_record(actor=actor, case=case, questioned=questioned, **data)
 
 
-class EmergencyForm(forms.Form):
+class EmergencyForm(OnSiteActForm):
     measure = forms.ChoiceField(label=_("紧急措施"), choices=EmergencyMeasure.choices)
     finding = forms.ModelChoiceField(label=_("重大事故隐患"), queryset=Finding.objects.none())
     content_text = forms.CharField(
         label=_("措施的对象、范围和期限"), widget=forms.Textarea(attrs={"rows": 3})
     )
     legal_basis = forms.CharField(label=_("依据"), max_length=300, initial=ONSITE_MEASURE_BASIS)
-    officers = OfficerChoiceField(label=_("执法人员（不少于2人）"), queryset=Staff.objects.none())
-    started_at = datetime_field(_("开始时间"))
-    ended_at = datetime_field(_("结束时间"))
-    location = forms.CharField(label=_("地点"), max_length=200, required=False)
     items = forms.CharField(
         label=_("查封（扣押）清单"),
         required=False,
@@ -178,10 +183,6 @@ class EmergencyForm(forms.Form):
             "查封、扣押必填：每行一项，依次写场所、设施或者财物名称｜规格型号｜数量｜地点，用“｜”分隔。"
         ),
     )
-    identity_shown = forms.BooleanField(
-        label=_("到场执法人员均已在开始时出示执法证件、表明身份，并说明依据和理由"),
-        required=False,
-    )
     shown_to = forms.CharField(
         label=_("向谁出示"),
         max_length=200,
@@ -189,11 +190,12 @@ class EmergencyForm(forms.Form):
         help_text=_("不填写的，为当事人。"),
     )
 
+    field_order = ["measure", "finding", "content_text", "legal_basis", "officers", "started_at"]
+    field_order += ["ended_at", "location", "items", "identity_shown", "shown_to"]
+
     def __init__(self, *args, case=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, case=case, **kwargs)
         self.fields["finding"].queryset = case.findings.filter(is_major_hazard=True)
-        self.fields["officers"].queryset = _team(case)
-        self.fields["officers"].initial = list(case.officers.values_list("pk", flat=True))
 
 
 class ReportForm(forms.Form):
