@@ -27,6 +27,7 @@ import datetime
 from collections.abc import Callable
 
 from sanxiang.cases import services as cases
+from sanxiang.cases.models import Case
 from sanxiang.documents.models import Document
 from sanxiang.documents.services import document_void
 from sanxiang.org.models import Agency, Staff
@@ -86,7 +87,7 @@ class EvaluationFiles:
         def step():
             demo = Demo(self.east)
             officers = [_staff(n) for n in pair]
-            case = cases.Case.objects.get(pk=self.cases[tuple(pair)])
+            case = Case.objects.get(pk=self.cases[tuple(pair)])
             case = demo.close_notice(case, officers)
             cases.decision_issue(actor=demo.head, case=case)
 

@@ -211,7 +211,78 @@ ACTION_LABELS = {
     "delivery.arrive": _("文书电子送达（到达企业账号）"),
     "delivery.open": _("企业首次查阅电子送达的文书"),
     "rectification_report.submit": _("煤矿提交整改报告"),
+    # the archive (issue 14)
+    "archive.assemble": _("组卷（列入归档材料）"),
+    "archive.reassemble": _("重新组卷"),
+    "archive.submit": _("提交归档"),
+    "archive.return": _("退回归档材料"),
+    "archive.withdraw": _("撤回归档"),
+    "archive.volume": _("生成案卷并登记各件页码"),
+    "archive.file": _("负责人批准归档（编定档号）"),
+    "archive.check": _("档案四性检测"),
+    "archive.export": _("导出档案移交包"),
+    # the licensing window (ADR 0145)
+    "licensing.application.submit": _("提交行政许可申请"),
+    "licensing.application.correction_notice": _("一次性告知补正材料"),
+    "licensing.application.correction_complete": _("申请人补正材料"),
+    "licensing.application.accept": _("受理行政许可申请"),
+    "licensing.application.reject": _("不予受理行政许可申请"),
+    "licensing.application.deem_accepted": _("逾期视为受理"),
+    "licensing.application.pause": _("听证或专家评审，暂停计时"),
+    "licensing.application.resume": _("恢复计时"),
+    "licensing.application.extend": _("延长行政许可决定期限"),
+    "licensing.application.grant": _("作出准予行政许可决定"),
+    "licensing.application.deny": _("作出不予行政许可决定"),
+    "licensing.application.licence_issue": _("颁发许可证件"),
+    "licensing.licence.issue": _("颁发许可证"),
+    "licensing.consultation.ask": _("收到行政许可咨询"),
+    "licensing.consultation.answer": _("答复行政许可咨询"),
+    # supervision: notices, accountability, assessment, evaluation, training
+    "notice.issue": _("发出督办通知"),
+    "notice.reply": _("回复督办通知"),
+    "notice.close": _("督办事项办结"),
+    "accountability.record": _("登记问责处理"),
+    "assessment.compute": _("计算年度目标考核得分"),
+    "assessment.score": _("评定考核指标得分"),
+    "assessment.approve": _("批准年度目标考核结果"),
+    "assessment.publish": _("公布年度目标考核结果"),
+    "evaluation.rubric_create": _("制定案卷评查标准"),
+    "evaluation.campaign_create": _("创建案卷评查活动"),
+    "evaluation.campaign_commit": _("冻结评查范围并公布抽取承诺值"),
+    "evaluation.campaign_draw": _("公开随机种子并抽取评查案卷"),
+    "evaluation.file_draw": _("抽中评查案卷"),
+    "evaluation.file_assign": _("指派案卷评查人员"),
+    "evaluation.file_score": _("案卷评查评分"),
+    "evaluation.finding_add": _("记录评查发现的问题"),
+    "evaluation.finding_confirm": _("确认评查发现的问题"),
+    "evaluation.rectification_request": _("提出评查整改要求"),
+    "evaluation.rectification_reply": _("答复评查整改要求"),
+    "evaluation.campaign_close": _("结束案卷评查活动"),
+    "training.record": _("登记培训记录"),
+    "training.requirement": _("设定年度培训学时要求"),
+    "certificate_application.submit": _("申领执法证"),
+    "certificate_application.decide": _("审核执法证申领"),
+    "certificate.annual_review": _("执法证年审"),
+    "legal_qualification.record": _("登记法律职业资格"),
+    "staff.legal_qualification": _("更新工作人员法律职业资格"),
+    # inspections, registry, publicity corrections, witnessing
+    "showing.record": _("记录出示执法证件"),
+    "mine.key_flag": _("标记重点监管煤矿"),
+    "mine.licence": _("登记煤矿安全生产许可证的变动"),
+    "publication.error_report": _("收到公示信息纠错"),
+    "publication.error_report_answer": _("答复公示信息纠错"),
+    "publication.error_report_corrected": _("公示信息已更正"),
+    "witness.log_register": _("登记被见证的账本"),
+    "witness.cosign": _("见证并联署检查点"),
+    "witness.conflict": _("发现同一规模的检查点分叉（拒绝联署）"),
 }
+
+
+def register_labels(labels: dict) -> None:
+    """Actions named from an app's workflow table (``case.branch_<kind>_<step>`` …) get their
+    words from that table, registered by the app at start."""
+    for action, label in labels.items():
+        ACTION_LABELS.setdefault(action, label)
 
 
 def action_label(action: str) -> str:

@@ -17,6 +17,19 @@ class LicensingConfig(AppConfig):
         from .models import Application
 
         statistics.register()
+
+        from django.utils.text import format_lazy
+
+        from sanxiang.ledger.actions import register_labels
+
+        from .workflow import LICENCE_ACTIONS
+
+        register_labels(
+            {
+                f"licensing.licence.{action}": format_lazy("{}：{}", _("许可证"), label)
+                for action, (label, _status) in LICENCE_ACTIONS.items()
+            }
+        )
         register_timeline_source(minefile.feeds)  # 一矿一档: the mine's applications
 
         register_mine_subjects(

@@ -17,6 +17,7 @@ from sanxiang.archive.models import ArchiveUnit, UnitStatus
 from sanxiang.core import blobstore
 from sanxiang.evidence import derivatives, media
 from sanxiang.evidence.models import Recording
+from sanxiang.ledger.actions import ACTION_LABELS
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verification import verify_ledger
 from sanxiang.org.models import Staff
@@ -75,6 +76,9 @@ def test_demo_results_are_released_through_the_pipeline_and_found_on_the_portal(
     times = list(LedgerEntry.objects.order_by("seq").values_list("recorded_at", flat=True))
     assert times == sorted(times) and times[0].year == today.year - 1
     assert verify_ledger().ok
+    # Every event the demo wrote is named in words on the history pages, never by its code.
+    recorded = set(LedgerEntry.objects.values_list("action", flat=True).distinct())
+    assert not sorted(recorded - set(ACTION_LABELS)), "ledger actions without words"
 
     # The portal: search, a record, 一矿一页, the feed, open data.
     client = Client()
