@@ -84,7 +84,7 @@ def stored_deadlines(since):
             a,
             "acceptance_due",
             _("许可受理决定期限"),
-            lambda a=a: rules.acceptance_due(a.complete_on or a.received_on, a.acceptance_days),
+            lambda a=a: rules.acceptance_due(rules.acceptance_clock_start(a), a.acceptance_days),
         )
     # While paused (hearing, expert review) the date is counted again when the clock resumes.
     reviewing = Application.objects.filter(
@@ -97,12 +97,7 @@ def stored_deadlines(since):
             a,
             "decision_due",
             _("许可决定期限"),
-            lambda a=a: rules.decision_due(
-                a.accepted_on,
-                a.decision_days,
-                extension=a.extension_days if a.extended else 0,
-                paused=a.paused_days,
-            ),
+            lambda a=a: rules.decision_due_of(a),
         )
     granted = Application.objects.filter(
         pending("licence_due", "licence_due_provisional", since),

@@ -25,6 +25,23 @@ def decision_due(
     return add_working_days(accepted_on, days + extension + paused)
 
 
+def acceptance_clock_start(application) -> datetime.date:
+    """行政许可法 art. 32: the acceptance period runs from the receipt of the materials, or of
+    the completed materials after a correction notice."""
+    return application.complete_on or application.received_on
+
+
+def decision_due_of(application) -> DueDate:
+    """The decision due date of an accepted application as it stands: its period, the head's
+    extension once granted, and the working days paused so far."""
+    return decision_due(
+        application.accepted_on,
+        application.decision_days,
+        extension=application.extension_days if application.extended else 0,
+        paused=application.paused_days,
+    )
+
+
 def paused_working_days(paused_on: datetime.date, resumed_on: datetime.date) -> int:
     """行政许可法 art. 45: the working days after the pause began up to and including the day
     the hearing or expert review ended are not counted."""

@@ -253,10 +253,6 @@ def _within_acceptance(application: Application, on: datetime.date) -> None:
         )
 
 
-def _clock_from(application: Application) -> datetime.date:
-    return application.complete_on or application.received_on
-
-
 @transaction.atomic
 def correction_notice(
     *,
@@ -270,7 +266,7 @@ def correction_notice(
     acceptance period."""
     application = lock(application)
     require_row(actor, application, "correction_notice")
-    on = action_date(on, earliest=_clock_from(application))
+    on = action_date(on, earliest=rules.acceptance_clock_start(application))
     _within_acceptance(application, on)
     missing = [m.strip() for m in missing if m and m.strip()]
     if not missing:
@@ -377,7 +373,7 @@ def accept(
     decision clock starts."""
     application = lock(application)
     require_row(actor, application, "accept")
-    on = action_date(on, earliest=_clock_from(application))
+    on = action_date(on, earliest=rules.acceptance_clock_start(application))
     _within_acceptance(application, on)
     due = _start_review(application, on)
     document = issue(
@@ -431,7 +427,7 @@ def deem_accepted(*, application: Application, today: datetime.date | None = Non
     today = today or timezone.localdate()
     if today <= application.acceptance_due:
         raise ValidationError({"status": [_("受理期限尚未届满。")]})
-    accepted_on = _clock_from(application)
+    accepted_on = rules.acceptance_clock_start(application)
     due = _start_review(application, accepted_on)
     application.deemed_accepted = True
     application.save()
@@ -474,7 +470,7 @@ def reject(
     applicant's remedies."""
     application = lock(application)
     require_row(actor, application, "reject")
-    on = action_date(on, earliest=_clock_from(application))
+    on = action_date(on, earliest=rules.acceptance_clock_start(application))
     _within_acceptance(application, on)
     reasons = clean_text(reasons, "reasons", required=True, label=_("不予受理的理由"))
     document = issue(

@@ -23,12 +23,7 @@ from .common import action_date, add_step, clean_text, issue, lock, require_row
 
 
 def _recompute(application: Application) -> datetime.date:
-    due = rules.decision_due(
-        application.accepted_on,
-        application.decision_days,
-        extension=application.extension_days if application.extended else 0,
-        paused=application.paused_days,
-    )
+    due = rules.decision_due_of(application)
     application.decision_due, application.decision_due_provisional = due.date, due.provisional
     return application.decision_due
 
