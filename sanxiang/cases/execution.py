@@ -26,11 +26,10 @@ from .models import (
     Case,
     Payment,
     ProposalKind,
-    ProposalStatus,
     ServiceMethod,
     ServiceRecord,
 )
-from .services.common import _add, _officer_list, _propose, _raise_if, _text, money
+from .services.common import _add, _decide, _officer_list, _propose, _raise_if, _text, money
 from .signals import case_handed_to_archive
 from .steps import begin, case_checklists, finish
 from .workflow import CaseStatus, transition_for
@@ -280,20 +279,9 @@ def additional_fine_impose(*, actor: Staff, case: Case) -> Case:
     if proposal is None:
         raise ValidationError({"status": [_("没有拟加处的罚款，请先计算。")]})
     gate.require_review_passed(proposal)
-    document = paperwork.issue_document(
-        actor=actor,
-        agency=case.agency,
-        type_code="additional_fine",
-        content=content.additional_fine(case, proposal),
-        subject=case,
+    document = _decide(
+        actor, case, proposal, "additional_fine", content.additional_fine(case, proposal)
     )
-    proposal.status, proposal.decided_at, proposal.document = (
-        ProposalStatus.DECIDED,
-        timezone.now(),
-        document,
-    )
-    proposal.save()
-    ledger_append(actor=actor, action="case.proposal_decided", obj=proposal)
     case.additional_fine_total += Decimal(proposal.content["amount"])
     return finish(
         actor,
@@ -329,20 +317,13 @@ def court_enforcement_apply(*, actor: Staff, case: Case) -> Case:
     if proposal is None:
         raise ValidationError({"status": [_("没有拟提出的强制执行申请。")]})
     gate.require_review_passed(proposal)
-    document = paperwork.issue_document(
-        actor=actor,
-        agency=case.agency,
-        type_code="enforcement_application",
-        content=content.enforcement_application(case, proposal),
-        subject=case,
+    document = _decide(
+        actor,
+        case,
+        proposal,
+        "enforcement_application",
+        content.enforcement_application(case, proposal),
     )
-    proposal.status, proposal.decided_at, proposal.document = (
-        ProposalStatus.DECIDED,
-        timezone.now(),
-        document,
-    )
-    proposal.save()
-    ledger_append(actor=actor, action="case.proposal_decided", obj=proposal)
     case.enforcement_applied_on = timezone.localdate()
     return finish(actor, case, step, {"document": document.number.text})
 

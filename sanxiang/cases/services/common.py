@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanxiang.inspections import rules
+from sanxiang.documents.models import Document
+from sanxiang.inspections import paperwork, rules
 from sanxiang.ledger.services import ledger_append
 from sanxiang.org.models import Staff
 from sanxiang.org.roles import Role
@@ -110,3 +111,21 @@ def _propose(actor: Staff, case: Case, kind: str, body: dict[str, Any], **extra)
         },
     )
     return proposal
+
+
+def _decide(
+    actor: Staff, case: Case, proposal: Proposal, type_code: str, content: dict
+) -> Document:
+    """Issue the document that carries a decided proposal (the penalty decision, an additional
+    fine, an application for court enforcement) and mark the proposal decided by it."""
+    document = paperwork.issue_document(
+        actor=actor, agency=case.agency, type_code=type_code, content=content, subject=case
+    )
+    proposal.status, proposal.decided_at, proposal.document = (
+        ProposalStatus.DECIDED,
+        timezone.now(),
+        document,
+    )
+    proposal.save()
+    ledger_append(actor=actor, action="case.proposal_decided", obj=proposal)
+    return document

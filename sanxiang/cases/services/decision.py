@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from sanxiang.catalog.stages import Stage
 from sanxiang.inspections import paperwork
 from sanxiang.inspections.services import check_citations
-from sanxiang.ledger.services import ledger_append
 from sanxiang.org.models import Staff
 
 from .. import deadlines, gate
@@ -22,10 +21,10 @@ from .. import documents as content
 from ..models import (
     Case,
     ProposalKind,
-    ProposalStatus,
 )
 from ..signals import decision_issued
 from ..steps import begin, case_checklists, finish
+from .common import _decide
 
 
 @transaction.atomic
@@ -48,20 +47,9 @@ def decision_issue(*, actor: Staff, case: Case) -> Case:
         problems += check_citations(agency=case.agency, text=text, on=today)[1]
     if problems:
         raise ValidationError({"penalty_basis": problems})
-    document = paperwork.issue_document(
-        actor=actor,
-        agency=case.agency,
-        type_code="penalty_decision",
-        content=content.penalty_decision(case, proposal),
-        subject=case,
+    document = _decide(
+        actor, case, proposal, "penalty_decision", content.penalty_decision(case, proposal)
     )
-    proposal.status, proposal.decided_at, proposal.document = (
-        ProposalStatus.DECIDED,
-        timezone.now(),
-        document,
-    )
-    proposal.save()
-    ledger_append(actor=actor, action="case.proposal_decided", obj=proposal)
     due = deadlines.publication_due(today)
     case.decided_on = today
     case.decision_document = document
